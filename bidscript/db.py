@@ -1,0 +1,47 @@
+"""Facts about the connected PostgreSQL that the app depends on."""
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+MIN_PGVECTOR_VERSION = (0, 8)
+MIN_PGVECTOR = ".".join(map(str, MIN_PGVECTOR_VERSION))
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+
+
+def pgvector_versions(db: BaseDatabaseWrapper = connection) -> tuple[str | None, str | None]:
+    """(installed in this database, offered by the server) versions of pgvector."""
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT installed_version, default_version FROM pg_available_extensions"
+            " WHERE name = 'vector'"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def pgvector_server_problem(db: BaseDatabaseWrapper = connection) -> str | None:
+    """Why this server cannot give BidScript pgvector >= 0.8, or None when it can."""
+    installed, available = pgvector_versions(db)
+    version = installed or available
+    if version is None:
+        return (
+            f"The PostgreSQL server has no pgvector extension. BidScript needs pgvector >= "
+            f"{MIN_PGVECTOR}: install it on the database server (e.g. postgresql-NN-pgvector)."
+        )
+    if _version_tuple(version) < MIN_PGVECTOR_VERSION:
+        upgrade = "ALTER EXTENSION vector UPDATE" if installed else "upgrade the server package"
+        return f"pgvector {version} is too old: BidScript needs >= {MIN_PGVECTOR} ({upgrade})."
+    return None
+
+
+def pgvector_installed_version() -> str:
+    """The installed pgvector version; raises when it is missing or too old (for health)."""
+    installed, _ = pgvector_versions()
+    if installed is None:
+        raise RuntimeError("pgvector is not installed in this database: run `manage.py migrate`.")
+    if problem := pgvector_server_problem():
+        raise RuntimeError(problem)
+    return installed

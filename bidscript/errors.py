@@ -1,0 +1,107 @@
+"""Database and application errors mapped to clean HTTP answers, for the API and for pages.
+
+One rule set (``integrity_error_answer``) serves both: a unique violation is 409, a broken
+reference 400; anything unexpected is a 500 whose detail goes only to the log.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import render
+from rest_framework import exceptions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+UNIQUE_VIOLATION = "23505"
+FOREIGN_KEY_VIOLATION = "23503"
+GENERIC_ERROR_MESSAGE = "Something went wrong on our side. The error has been logged; please try again."
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    status: int
+    code: str
+    message: str
+
+
+def _table_label(table: str | None) -> str:
+    for model in apps.get_models():
+        if model._meta.db_table == table:
+            return str(model._meta.verbose_name)
+    return "record"
+
+
+def integrity_error_answer(error: IntegrityError) -> ErrorAnswer | None:
+    """The HTTP answer for a constraint violation, or None when it is not one we map."""
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate == UNIQUE_VIOLATION:
+        label = _table_label(getattr(getattr(cause, "diag", None), "table_name", None))
+        return ErrorAnswer(409, "conflict", f"A {label} with these details already exists.")
+    if sqlstate == FOREIGN_KEY_VIOLATION:
+        return ErrorAnswer(400, "invalid_reference", "Invalid reference: a related object does not exist.")
+    return None
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, IntegrityError) and (answer := integrity_error_answer(exc)):
+        mapped = exceptions.APIException(answer.message, code=answer.code)
+        mapped.status_code = answer.status
+        return mapped
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    return exc
+
+
+def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc.detail, dict | list):
+        return {"message": "Some of the data is invalid.", "code": "invalid", "errors": exc.detail}
+    return {"message": str(exc.detail), "code": exc.detail.code}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every API error is ``{"message", "code"[, "errors"]}``."""
+    exc = _as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return Response(
+            {"message": GENERIC_ERROR_MESSAGE, "code": "server_error"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    assert isinstance(exc, exceptions.APIException)  # noqa: S101 - DRF answered, so it is one
+    response.data = _error_body(exc)
+    return response
+
+
+class IntegrityErrorMiddleware:
+    """For pages: a constraint violation that escaped validation gets a styled 409/400 page."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, IntegrityError) and (answer := integrity_error_answer(exception)):
+            template = "409.html" if answer.status == status.HTTP_409_CONFLICT else "400.html"
+            return render(request, template, {"message": answer.message}, status=answer.status)
+        return None

