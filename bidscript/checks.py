@@ -10,7 +10,9 @@ from bidscript.db import pgvector_server_problem
 
 
 @register(Tags.database)
-def pgvector_installed(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def pgvector_installed(
+    app_configs: Any, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
     """Fail startup clearly when the database lacks pgvector >= 0.8 (run by `check --database`)."""
     if not databases or "default" not in databases:
         return []

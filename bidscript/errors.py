@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 UNIQUE_VIOLATION = "23505"
 FOREIGN_KEY_VIOLATION = "23503"
-GENERIC_ERROR_MESSAGE = "Something went wrong on our side. The error has been logged; please try again."
+GENERIC_ERROR_MESSAGE = (
+    "Something went wrong on our side. The error has been logged; please try again."
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def integrity_error_answer(error: IntegrityError) -> ErrorAnswer | None:
         label = _table_label(getattr(getattr(cause, "diag", None), "table_name", None))
         return ErrorAnswer(409, "conflict", f"A {label} with these details already exists.")
     if sqlstate == FOREIGN_KEY_VIOLATION:
-        return ErrorAnswer(400, "invalid_reference", "Invalid reference: a related object does not exist.")
+        return ErrorAnswer(
+            400, "invalid_reference", "Invalid reference: a related object does not exist."
+        )
     return None
 
 

@@ -18,7 +18,7 @@ def heartbeat_request(*, queue: str = "default") -> bool:
 
     now = timezone.now()
     with transaction.atomic():
-        heartbeat, created = WorkerHeartbeat.objects.get_or_create(
+        _, created = WorkerHeartbeat.objects.get_or_create(
             queue=queue, defaults={"requested_at": now}
         )
         # A conditional UPDATE, so concurrent health checks enqueue one task, not many.

@@ -54,7 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves the collected static files in production; runserver serves them in development.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +124,7 @@ else:
 
 _database["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps connections open
 _database["OPTIONS"] = {
+    # Options written in DATABASE_URL (?sslmode=…, ?host=…) win over these defaults.
     "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
     **({"sslmode": env.str("DB_SSL_MODE", default="require")} if DB_SSL else {}),
     **(
@@ -137,6 +139,7 @@ _database["OPTIONS"] = {
         if DB_POOL
         else {}
     ),
+    **_database.get("OPTIONS", {}),
 }
 DATABASES = {"default": _database}
 
@@ -161,7 +164,9 @@ CACHES = {
             **(
                 {}
                 if REDIS_URL
-                else {"CONNECTION_FACTORY": "bidscript.embedded.redis.EmbeddedRedisConnectionFactory"}
+                else {
+                    "CONNECTION_FACTORY": "bidscript.embedded.redis.EmbeddedRedisConnectionFactory"
+                }
             ),
         },
     }

@@ -1,3 +1,4 @@
+import contextlib
 import fcntl
 import hashlib
 import subprocess
@@ -152,8 +153,7 @@ def stop_redis() -> bool:
     with _exclusive("redis"):
         if not redis_running():
             return False
-        try:
+        # The server drops the connection as it exits.
+        with contextlib.suppress(redis.ConnectionError):
             _redis_client().shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
         return True

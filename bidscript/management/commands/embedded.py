@@ -29,12 +29,18 @@ class Command(BaseCommand):
 
     def stop(self, postgres: bool, redis: bool) -> None:
         if postgres:
-            self.stdout.write("PostgreSQL " + ("stopped" if embedded.stop_postgres() else "was not running"))
+            self.stdout.write(
+                "PostgreSQL " + ("stopped" if embedded.stop_postgres() else "was not running")
+            )
         if redis:
-            self.stdout.write("Redis " + ("stopped" if embedded.stop_redis() else "was not running"))
+            self.stdout.write(
+                "Redis " + ("stopped" if embedded.stop_redis() else "was not running")
+            )
 
     def status(self, postgres: bool, redis: bool) -> None:
         if postgres:
-            self.stdout.write("PostgreSQL " + ("running" if embedded.postgres_running() else "stopped"))
+            self.stdout.write(
+                "PostgreSQL " + ("running" if embedded.postgres_running() else "stopped")
+            )
         if redis:
             self.stdout.write("Redis " + ("running" if embedded.redis_running() else "stopped"))

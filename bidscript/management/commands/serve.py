@@ -1,3 +1,5 @@
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -19,9 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        # Each child leads its own process group, so stopping it also stops the
+        # autoreloader's grandchild, and a terminal's Ctrl-C reaches only this process.
         children = [
-            subprocess.Popen([*manage, "runserver", addrport]),  # noqa: S603
-            subprocess.Popen([*manage, "db_worker"]),  # noqa: S603
+            subprocess.Popen([*manage, *command], start_new_session=True)  # noqa: S603
+            for command in (["runserver", addrport], ["db_worker"])
         ]
         stopping = False
 
@@ -31,19 +35,24 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        # Either child exiting (a crash, or Ctrl-C reaching the process group) stops both.
+        # Ctrl-C, SIGTERM or either child exiting (a crash) stops both.
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.2)
         self._stop(children)
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
         for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+            self._signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + GRACE_SECONDS
         for child in children:
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
+                self._signal_group(child, signal.SIGKILL)
+                child.wait()
         self.stdout.write("Web server and worker stopped.")
+
+    @staticmethod
+    def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signum)

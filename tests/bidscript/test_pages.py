@@ -1,0 +1,51 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_landing_page_says_what_bidscript_does(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Answer tenders faster, without inventing anything." in content
+    assert "cites the passage it came from" in content
+    assert reverse("api:docs") in content
+
+
+def test_pages_carry_a_content_security_policy(client):
+    response = client.get(reverse("home"))
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_the_api_root_links_the_schema_docs_and_health(api_client):
+    response = api_client.get("/api/v1/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "version": "v1",
+        "schema": "http://testserver/api/v1/schema/",
+        "docs": "http://testserver/api/v1/docs/",
+        "health": "http://testserver/health",
+    }
+
+
+def test_the_openapi_schema_and_interactive_docs_are_served(api_client):
+    schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    docs = api_client.get("/api/v1/docs/")
+
+    assert schema.status_code == 200
+    assert schema.json()["info"]["title"] == "BidScript API"
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+
+
+def test_the_admin_asks_staff_to_sign_in(client):
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests share the developer's Redis but never their keys.
+    settings.CACHES["default"]["KEY_PREFIX"] = "bidscript-test"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    yield
+    cache.delete_pattern("*")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def database_url(name: str | None = None) -> str:
+    """A DATABASE_URL for a subprocess to reach the database this test run uses."""
+    connection.ensure_connection()
+    info = connection.connection.info
+    credentials = f"{quote(info.user)}:{quote(info.password or '')}@"
+    database = quote(name or connection.settings_dict["NAME"])
+    if info.host.startswith("/"):
+        return f"postgresql://{credentials}/{database}?host={quote(info.host)}"
+    return f"postgresql://{credentials}{info.host}:{info.port}/{database}"
+
+
+def manage_command(*args: str) -> list[str]:
+    return [sys.executable, str(BASE_DIR / "manage.py"), *args]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run manage.py in a fresh process with exactly this environment (plus PATH and HOME)."""
+    return subprocess.run(
+        manage_command(*args),
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(BASE_DIR)), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=BASE_DIR,
+        check=False,
+    )
