@@ -33,10 +33,9 @@ $(VENV)/.installed: requirements.lock | $(BIN)/uv
 
 install: $(VENV)/.installed
 
+# migrate starts the embedded services if needed and checks pgvector before it applies anything.
 run: install
-	$(PY) manage.py embedded start
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py check --database default
 	$(PY) manage.py serve
 
 test: install

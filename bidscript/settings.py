@@ -10,8 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from bidscript.embedded import DATABASE_NAME as EMBEDDED_DATABASE_NAME
-from bidscript.embedded import redis_socket_path
+from bidscript.embedded.paths import DATABASE_NAME as EMBEDDED_DATABASE_NAME
+from bidscript.embedded.paths import redis_socket_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -1,8 +1,6 @@
 import contextlib
 import fcntl
-import hashlib
 import subprocess
-import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -15,13 +13,13 @@ import psycopg
 import redis
 from psycopg import sql
 
-DATA_DIR = Path(__file__).resolve().parents[2] / ".data"
-POSTGRES_DIR = DATA_DIR / "postgres"
-REDIS_DIR = DATA_DIR / "redis"
-DATABASE_NAME = "bidscript"
+from bidscript.embedded.paths import DATA_DIR
+from bidscript.embedded.paths import DATABASE_NAME
+from bidscript.embedded.paths import POSTGRES_DIR
+from bidscript.embedded.paths import REDIS_DIR
+from bidscript.embedded.paths import redis_socket_path
+
 POSTGRES_USER = "postgres"
-# A unix socket path must fit in sockaddr_un (108 bytes on Linux).
-MAX_SOCKET_PATH = 100
 REDIS_START_TIMEOUT = 10.0
 
 
@@ -89,15 +87,6 @@ def stop_postgres() -> bool:
 
 
 # --------------------------------------------------------------------- Redis
-
-
-def redis_socket_path() -> Path:
-    """Where the embedded Redis listens; a short temp path when the checkout is deep."""
-    path = REDIS_DIR / "redis.sock"
-    if len(str(path)) <= MAX_SOCKET_PATH:
-        return path
-    digest = hashlib.sha256(str(REDIS_DIR).encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"bidscript-{digest}" / "redis.sock"
 
 
 def _redis_client() -> redis.Redis:

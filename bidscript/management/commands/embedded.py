@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandParser
 
-from bidscript import embedded
+from bidscript.embedded import servers as embedded
 
 
 class Command(BaseCommand):

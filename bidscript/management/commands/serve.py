@@ -25,7 +25,11 @@ class Command(BaseCommand):
         # autoreloader's grandchild, and a terminal's Ctrl-C reaches only this process.
         children = [
             subprocess.Popen([*manage, *command], start_new_session=True)  # noqa: S603
-            for command in (["runserver", addrport], ["db_worker"])
+            for command in (
+                # This command has run the system checks; the children need not repeat them.
+                ["runserver", "--skip-checks", addrport],
+                ["db_worker", "--skip-checks", "--no-startup-delay"],
+            )
         ]
         stopping = False
 
