@@ -28,7 +28,7 @@ $(BIN)/uv: | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.installed: requirements.lock | $(BIN)/uv
-	$(BIN)/uv pip sync --python $(PY) --require-hashes requirements.lock
+	$(BIN)/uv pip sync --python $(PY) --require-hashes --compile-bytecode requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed
