@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from bidscript import __version__
 from bidscript.db import pgvector_installed_version
@@ -77,7 +77,7 @@ CHECKS: dict[str, Check] = {
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     services = {name: _timed(check) for name, check in CHECKS.items()}
     all_up = all(service["status"] == "up" for service in services.values())

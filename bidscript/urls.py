@@ -24,5 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = views.page_not_found
+handler500 = views.server_error
+
 admin.site.site_header = "BidScript administration"
 admin.site.site_title = "BidScript admin"

@@ -34,6 +34,13 @@ def test_the_api_root_links_the_schema_docs_and_health(api_client):
     }
 
 
+def test_an_unknown_api_address_is_a_json_404(api_client):
+    response = api_client.get("/api/v1/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "code": "not_found"}
+
+
 def test_the_openapi_schema_and_interactive_docs_are_served(api_client):
     schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     docs = api_client.get("/api/v1/docs/")

@@ -1,6 +1,8 @@
 from typing import ClassVar
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.db import models
 from django.test.utils import isolate_apps
@@ -60,6 +62,13 @@ def test_a_server_without_pgvector_is_refused_with_a_clear_message(monkeypatch):
     monkeypatch.setattr(db, "pgvector_versions", lambda database=None: (None, None))
 
     assert "no pgvector extension" in str(pgvector_server_problem())
+
+
+def test_startup_checks_stop_on_a_server_without_pgvector(monkeypatch):
+    monkeypatch.setattr(db, "pgvector_versions", lambda database=None: (None, None))
+
+    with pytest.raises(SystemCheckError, match="no pgvector extension"):
+        call_command("check", databases=["default"])
 
 
 def test_an_old_pgvector_is_refused_with_the_upgrade_to_run(monkeypatch):
