@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_safe
 
 from bidscript import __version__
 from bidscript.db import pgvector_installed_version
-from bidscript.models import WorkerHeartbeat
 from bidscript.services import heartbeat_request
 
 logger = logging.getLogger(__name__)
@@ -56,14 +56,11 @@ def check_cache() -> dict[str, Any]:
 
 
 def check_worker() -> dict[str, Any]:
-    heartbeat_request()
-    heartbeat = WorkerHeartbeat.objects.get(queue="default")
-    if heartbeat.answered_at is None:
-        return {"status": "waiting", "last_seen": None}
-    age = (timezone.now() - heartbeat.answered_at).total_seconds()
+    heartbeat = heartbeat_request()
+    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
     return {
-        "status": "up" if age <= settings.WORKER_HEARTBEAT_MAX_AGE else "down",
-        "last_seen": heartbeat.answered_at.isoformat(),
+        "status": heartbeat.state(now=timezone.now(), max_age=max_age),
+        "last_seen": heartbeat.answered_at.isoformat() if heartbeat.answered_at else None,
         "pickup_ms": heartbeat.pickup_latency_ms,
     }
 

@@ -1,4 +1,6 @@
 import uuid
+from datetime import datetime
+from datetime import timedelta
 
 from django.db import models
 
@@ -17,12 +19,14 @@ class BaseModel(models.Model):
 class WorkerHeartbeat(models.Model):
     """Proof that a worker serves a queue: the health check asks, a worker answers.
 
-    One row per queue; ``requested_at`` is when a heartbeat task was last enqueued and
-    ``answered_at`` when a worker last ran one.
+    One row per queue. ``requested_at`` is when the oldest unanswered request was made,
+    ``enqueued_at`` when a heartbeat task was last put on the queue, ``answered_at`` when a
+    worker last ran one.
     """
 
     queue = models.CharField(primary_key=True, max_length=100)
     requested_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.CharField(max_length=200, blank=True)
 
@@ -33,8 +37,21 @@ class WorkerHeartbeat(models.Model):
         return f"{self.queue} heartbeat"
 
     @property
+    def pending(self) -> bool:
+        return self.answered_at is None or self.answered_at < self.requested_at
+
+    def state(self, *, now: datetime, max_age: timedelta) -> str:
+        """``up`` if a worker answered within max_age, ``waiting`` while a fresh request is
+        unanswered, else ``down``."""
+        if self.answered_at is not None and now - self.answered_at <= max_age:
+            return "up"
+        if self.pending and now - self.requested_at <= max_age:
+            return "waiting"
+        return "down"
+
+    @property
     def pickup_latency_ms(self) -> float | None:
-        """How long the last answered heartbeat waited in the queue."""
-        if self.answered_at is None or self.answered_at < self.requested_at:
+        """How long the last answered request waited for a worker."""
+        if self.answered_at is None or self.pending:
             return None
-        return (self.answered_at - self.requested_at).total_seconds() * 1000
+        return round((self.answered_at - self.requested_at).total_seconds() * 1000, 1)

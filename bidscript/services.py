@@ -2,32 +2,41 @@ import os
 import socket
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from bidscript.models import WorkerHeartbeat
 
-# A heartbeat is asked for at most this often, so a dead worker does not fill its queue.
-HEARTBEAT_REQUEST_INTERVAL = timedelta(seconds=15)
+# An answered heartbeat is renewed at most this often, so health checks stay cheap.
+HEARTBEAT_RENEW_INTERVAL = timedelta(seconds=15)
 
 
-def heartbeat_request(*, queue: str = "default") -> bool:
-    """Enqueue a heartbeat task unless one was asked for recently; return whether one was."""
+def heartbeat_request(*, queue: str = "default") -> WorkerHeartbeat:
+    """Ask a worker on ``queue`` for a heartbeat when one is due; return the heartbeat row.
+
+    At most one request is outstanding per queue, so a dead worker does not fill its queue;
+    a request unanswered for longer than the heartbeat max age is enqueued again in case
+    its task was lost (a worker killed mid-task), without resetting how long it has waited.
+    """
+    # Imported here because the task module imports this one.
     from bidscript.tasks import worker_heartbeat
 
     now = timezone.now()
+    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
     with transaction.atomic():
-        _, created = WorkerHeartbeat.objects.get_or_create(
-            queue=queue, defaults={"requested_at": now}
+        heartbeat, created = WorkerHeartbeat.objects.select_for_update().get_or_create(
+            queue=queue, defaults={"requested_at": now, "enqueued_at": now}
         )
-        # A conditional UPDATE, so concurrent health checks enqueue one task, not many.
-        asked = created or WorkerHeartbeat.objects.filter(
-            Q(queue=queue), Q(requested_at__lt=now - HEARTBEAT_REQUEST_INTERVAL)
-        ).update(requested_at=now)
-        if asked:
-            transaction.on_commit(lambda: worker_heartbeat.using(queue_name=queue).enqueue(queue))
-    return bool(asked)
+        if not created:
+            if not heartbeat.pending and now - heartbeat.requested_at >= HEARTBEAT_RENEW_INTERVAL:
+                heartbeat.requested_at = now
+            elif not (heartbeat.pending and now - heartbeat.enqueued_at > max_age):
+                return heartbeat
+            heartbeat.enqueued_at = now
+            heartbeat.save()
+        transaction.on_commit(lambda: worker_heartbeat.using(queue_name=queue).enqueue(queue))
+    return heartbeat
 
 
 def heartbeat_record(*, queue: str) -> None:

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("queue", models.CharField(max_length=100, primary_key=True, serialize=False)),
                 ("requested_at", models.DateTimeField()),
+                ("enqueued_at", models.DateTimeField()),
                 ("answered_at", models.DateTimeField(blank=True, null=True)),
                 ("answered_by", models.CharField(blank=True, max_length=200)),
             ],

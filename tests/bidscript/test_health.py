@@ -27,12 +27,28 @@ def get_health(client):
     return response.status_code, response.json()
 
 
-def answer_heartbeat(seconds_ago=0):
-    answered = timezone.now() - timedelta(seconds=seconds_ago)
+def set_heartbeat(*, requested, answered):
+    """Put the queue's heartbeat in a known state; times are seconds ago (None: never)."""
+    now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         queue="default",
-        defaults={"requested_at": answered, "answered_at": answered, "answered_by": "test"},
+        defaults={
+            "requested_at": now - timedelta(seconds=requested),
+            "enqueued_at": now - timedelta(seconds=requested),
+            "answered_at": None if answered is None else now - timedelta(seconds=answered),
+            "answered_by": "test",
+        },
     )
+
+
+def answer_heartbeat():
+    set_heartbeat(requested=1, answered=0)
+
+
+def heartbeat_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="bidscript.tasks.worker_heartbeat")
 
 
 def test_health_is_healthy_when_every_service_is_up(client):
@@ -74,8 +90,9 @@ def test_health_reveals_no_secrets_or_error_details(client, settings):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_a_silent_worker_degrades_health_but_keeps_200(client):
-    answer_heartbeat(seconds_ago=settings.WORKER_HEARTBEAT_MAX_AGE + 30)
+def test_a_worker_that_leaves_a_request_unanswered_degrades_health_but_keeps_200(client):
+    max_age = settings.WORKER_HEARTBEAT_MAX_AGE
+    set_heartbeat(requested=max_age + 5, answered=max_age + 20)
 
     status, body = get_health(client)
 
@@ -84,24 +101,49 @@ def test_a_silent_worker_degrades_health_but_keeps_200(client):
     assert body["services"]["worker"]["status"] == "down"
 
 
-def test_a_worker_that_never_answered_is_reported_as_waiting(client):
-    status, body = get_health(client)
-
-    assert status == 200
+def test_a_worker_that_never_answered_is_reported_as_waiting_then_down(client):
+    _, body = get_health(client)
     assert body["services"]["worker"]["status"] == "waiting"
-    assert WorkerHeartbeat.objects.get(queue="default").answered_at is None
+
+    max_age = settings.WORKER_HEARTBEAT_MAX_AGE
+    set_heartbeat(requested=max_age + 1, answered=None)
+    _, body = get_health(client)
+    assert body["services"]["worker"]["status"] == "down"
 
 
-def test_repeated_health_checks_enqueue_one_heartbeat_not_many(
+def test_after_an_idle_spell_a_healthy_worker_is_asked_again_not_reported_down(
     client, django_capture_on_commit_callbacks
 ):
-    from django_tasks_db.models import DBTaskResult
+    set_heartbeat(requested=600, answered=599)
 
+    with django_capture_on_commit_callbacks(execute=True):
+        _, body = get_health(client)
+
+    assert body["services"]["worker"]["status"] == "waiting"
+    assert heartbeat_tasks().count() == 1
+
+
+def test_repeated_health_checks_keep_one_heartbeat_request_outstanding(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
             client.get(reverse("health"))
 
-    assert DBTaskResult.objects.filter(task_path__endswith="worker_heartbeat").count() == 1
+    assert heartbeat_tasks().count() == 1
+
+
+def test_a_lost_heartbeat_task_is_enqueued_again_after_the_max_age(
+    client, django_capture_on_commit_callbacks
+):
+    set_heartbeat(requested=settings.WORKER_HEARTBEAT_MAX_AGE + 1, answered=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("health"))
+        client.get(reverse("health"))
+
+    assert heartbeat_tasks().count() == 1
+    assert WorkerHeartbeat.objects.get().pending
 
 
 @pytest.mark.django_db(transaction=True)
@@ -138,6 +180,7 @@ def test_heartbeat_pickup_latency_is_reported(client):
     WorkerHeartbeat.objects.create(
         queue="default",
         requested_at=requested,
+        enqueued_at=requested,
         answered_at=requested + timedelta(milliseconds=250),
         answered_by="test",
     )
