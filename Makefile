@@ -8,6 +8,8 @@ PY := $(BIN)/python
 # uv's own pin lives in requirements.lock, with every other dependency.
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 
+ADDRPORT ?= 127.0.0.1:8000
+
 # Local runs and tests are development mode unless the environment says otherwise.
 export DEBUG ?= true
 
@@ -17,6 +19,7 @@ help:
 	@echo "make run    set up, migrate, then serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   run the test suite against real PostgreSQL+pgvector and Redis"
 	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check"
+	@echo "make bench  time make run to a healthy /health (fresh clone, then warm)"
 	@echo "make stop   stop the embedded PostgreSQL and Redis"
 	@echo "make lock   recompile requirements.lock from pyproject.toml"
 
@@ -36,7 +39,7 @@ install: $(VENV)/.installed
 # migrate starts the embedded services if needed and checks pgvector before it applies anything.
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py serve
+	$(PY) manage.py serve --addrport $(ADDRPORT)
 
 test: install
 	$(PY) -m pytest
@@ -50,6 +53,9 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install
+	$(PY) bench/startup.py
 
 stop: install
 	$(PY) manage.py embedded stop
