@@ -7,6 +7,7 @@ Runs against a throwaway clone of this checkout's HEAD, on a free loopback port.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -41,22 +42,26 @@ def health_status(port: int) -> str | None:
 
 
 def time_until_healthy(clone: Path, port: int) -> float:
+    log = clone / ".data" / "bench-run.log"
+    log.parent.mkdir(exist_ok=True)
     started = time.monotonic()
-    run = subprocess.Popen(  # noqa: S603
-        ["make", "run", f"ADDRPORT=127.0.0.1:{port}"],  # noqa: S607
-        cwd=clone,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log.open("w") as output:
+        run = subprocess.Popen(  # noqa: S603
+            ["make", "run", f"ADDRPORT=127.0.0.1:{port}"],  # noqa: S607
+            cwd=clone,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         while health_status(port) != "healthy":
             if run.poll() is not None or time.monotonic() - started > TIMEOUT:
-                raise SystemExit(f"make run did not become healthy (exit {run.returncode})")
+                raise SystemExit(f"make run did not become healthy:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
         return time.monotonic() - started
     finally:
-        os.killpg(run.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGINT)
         run.wait(timeout=60)
 
 
