@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def health_status(port: int) -> str | None:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
             return str(json.load(response)["status"])
     except urllib.error.HTTPError as error:
         return str(json.load(error)["status"])
@@ -80,7 +80,9 @@ def main() -> None:
             subprocess.run(["make", "stop"], cwd=clone, capture_output=True, check=False)  # noqa: S607
     print(f"first run (fresh clone: venv, install, initdb, migrate): {cold:6.1f} s  (target 60 s)")
     print(f"later runs, median of {len(warm)}: {statistics.median(warm):6.1f} s  (target 10 s)")
-    print(f"later runs: {', '.join(f'{t:.1f}' for t in warm)} s; later/first = {statistics.median(warm) / cold:.2f}")
+    print(
+        f"later runs: {', '.join(f'{t:.1f}' for t in warm)} s; later/first = {statistics.median(warm) / cold:.2f}"
+    )
     sys.exit(0 if cold <= 60 and max(warm) <= 10 else 1)
 
 
