@@ -27,13 +27,16 @@ def print_setting(expression: str, env: dict[str, str]) -> str:
     return result.stdout.strip()
 
 
-def test_production_without_a_secret_key_refuses_to_start():
+@pytest.mark.parametrize("secret_key", [None, "changeme", "django-insecure-" + "x" * 50])
+def test_production_without_a_real_secret_key_refuses_to_start(secret_key):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+    if secret_key:
+        env["SECRET_KEY"] = secret_key
 
     result = run_manage("check", env=env)
 
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert "SECRET_KEY is not set or is not a real secret" in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
