@@ -6,6 +6,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.utils import timezone
+
+from bidscript.models import BaseModel
 
 
 def normalize_email(email: str) -> str:
@@ -73,3 +76,168 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class Company(BaseModel):
+    """A tenant: it owns every bid, document, vector and conversation made inside it."""
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", "Personal"
+        WORKSPACE = "workspace", "Workspace"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSPACE)
+    members = models.ManyToManyField(
+        User, through="Membership", through_fields=("company", "user"), related_name="companies"
+    )
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["company__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company"], name="membership_unique_user_company"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.company} ({self.role})"
+
+
+class Invitation(BaseModel):
+    """A single-use link inviting an email address into a company with a role."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.company}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class ApiToken(BaseModel):
+    """A personal API token acting for one user in one company; only a hash of it is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "company"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class ActivityLog(models.Model):
+    """Append-only audit trail of who did what in a company."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", "Info"
+        WARNING = "warning", "Warning"
+        CRITICAL = "critical", "Critical"
+
+    class Category(models.TextChoices):
+        AUTH = "auth", "Sign-in and security"
+        COMPANY = "company", "Company"
+        MEMBERSHIP = "membership", "Members and invitations"
+        TOKEN = "token", "API tokens"
+        PROJECT = "project", "Bids"
+        DOCUMENT = "document", "Documents"
+        CHAT = "chat", "Chat"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity"
+    )
+    action = models.CharField(max_length=80)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.INFO)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["company", "category", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor or 'system'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Activity log entries are append-only.")
+        super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 """Database and application errors mapped to clean HTTP answers, for the API and for pages.
 
-One rule set (``integrity_error_answer``) serves both: a unique violation is 409, a broken
+One rule set (``error_answer``) serves both: a conflict or unique violation is 409, a broken
 reference 400; anything unexpected is a 500 whose detail goes only to the log.
 """
 
@@ -22,6 +22,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from bidscript.exceptions import Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +62,17 @@ def integrity_error_answer(error: IntegrityError) -> ErrorAnswer | None:
     return None
 
 
+def error_answer(exc: Exception) -> ErrorAnswer | None:
+    """The answer for a known domain or database error, or None for anything else."""
+    if isinstance(exc, Conflict):
+        return ErrorAnswer(exc.status_code, "conflict", exc.message)
+    if isinstance(exc, IntegrityError):
+        return integrity_error_answer(exc)
+    return None
+
+
 def _as_api_exception(exc: Exception) -> Exception:
-    if isinstance(exc, IntegrityError) and (answer := integrity_error_answer(exc)):
+    if answer := error_answer(exc):
         mapped = exceptions.APIException(answer.message, code=answer.code)
         mapped.status_code = answer.status
         return mapped
@@ -95,8 +106,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
-class IntegrityErrorMiddleware:
-    """For pages: a constraint violation that escaped validation gets a styled 409/400 page."""
+class ErrorAnswerMiddleware:
+    """For pages: a conflict or constraint violation that escaped validation gets a styled page."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -105,7 +116,7 @@ class IntegrityErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, IntegrityError) and (answer := integrity_error_answer(exception)):
+        if answer := error_answer(exception):
             template = "409.html" if answer.status == status.HTTP_409_CONFLICT else "400.html"
             return render(request, template, {"message": answer.message}, status=answer.status)
         return None

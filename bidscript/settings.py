@@ -5,6 +5,7 @@ configuration table. With ``DEBUG`` off the app refuses to start without ``SECRE
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "bidscript",
     "accounts",
     "projects",
@@ -63,7 +72,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bidscript.errors.IntegrityErrorMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.audit.ClientIpMiddleware",
+    "accounts.tenancy.CurrentCompanyMiddleware",
+    "bidscript.errors.ErrorAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "bidscript.urls"
@@ -88,6 +101,12 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -104,6 +123,63 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+
+# ------------------------------------------------------------------ Sign-in (django-allauth)
+# Email + password with mandatory verification, MFA (TOTP + recovery codes), rate limits in
+# the cache. Social account linking is offered only for providers whose credentials are set.
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BidScript] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "BidScript"
+USERSESSIONS_TRACK_ACTIVITY = True
+
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+_SOCIAL_PROVIDERS: dict[str, dict[str, Any]] = {
+    "google": {
+        "APPS": [
+            {
+                "client_id": env.str("GOOGLE_CLIENT_ID", default=""),
+                "secret": env.str("GOOGLE_CLIENT_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["profile", "email"],
+    },
+    "microsoft": {
+        "APPS": [
+            {
+                "client_id": env.str("MICROSOFT_CLIENT_ID", default=""),
+                "secret": env.str("MICROSOFT_CLIENT_SECRET", default=""),
+                "settings": {"tenant": env.str("MICROSOFT_TENANT", default="organizations")},
+            }
+        ],
+    },
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="oidc"),
+                "name": env.str("OIDC_NAME", default="Single sign-on"),
+                "client_id": env.str("OIDC_CLIENT_ID", default=""),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": env.str("OIDC_SERVER_URL", default="")},
+            }
+        ],
+    },
+}
+SOCIALACCOUNT_PROVIDERS = {
+    provider: config
+    for provider, config in _SOCIAL_PROVIDERS.items()
+    if config["APPS"][0]["client_id"]
+}
 
 # ------------------------------------------------------------------ Database
 # DATABASE_URL (or its alias POSTGRES_URL) points at any PostgreSQL >= 16 with
@@ -269,6 +345,7 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
