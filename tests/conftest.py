@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     # Tests share the developer's Redis but never their keys.
     settings.CACHES["default"]["KEY_PREFIX"] = "bidscript-test"
+    # Real hashing costs ~0.3 s per password; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,96 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken
+from accounts.models import Membership
+from accounts.services import token_create
+from accounts.services import token_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def test_a_valid_token_calls_me_as_its_user_in_its_company(member, company):
+    token, secret = token_create(user=member, company=company, name="CRM sync")
+
+    response = bearer(secret).get("/api/v1/me/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user"]["email"] == member.email
+    assert body["current"]["company"]["id"] == str(company.pk)
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_only_a_hash_of_the_secret_is_stored(member, company):
+    token, secret = token_create(user=member, company=company, name="CI")
+
+    assert secret.startswith(f"bs_{token.prefix}_")
+    assert secret not in {token.secret_hash, token.prefix}
+    assert not ApiToken.objects.filter(secret_hash=secret).exists()
+
+
+def test_a_revoked_token_is_refused(member, company):
+    token, secret = token_create(user=member, company=company, name="CI")
+    token_revoke(token=token, actor=member)
+
+    response = bearer(secret).get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response.json()["message"] == "Invalid, expired or revoked API token."
+
+
+def test_an_expired_token_is_refused(member, company):
+    token, secret = token_create(
+        user=member, company=company, name="CI", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert bearer(secret).get("/api/v1/me/").status_code == 401
+
+
+def test_a_token_stops_working_when_its_user_leaves_the_company(member, company):
+    _, secret = token_create(user=member, company=company, name="CI")
+    Membership.objects.filter(user=member, company=company).delete()
+
+    assert bearer(secret).get("/api/v1/me/").status_code == 401
+
+
+def test_a_token_cannot_reach_another_companys_members(member, company, outsider, other_company):
+    _, secret = token_create(user=member, company=company, name="CI")
+    foreign = Membership.objects.get(user=outsider)
+
+    assert bearer(secret).get(f"/api/v1/members/{foreign.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer bs_nope_nope", "Bearer a b", "Bearer bs__x"])
+def test_a_malformed_or_unknown_token_is_refused(header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_tokens_are_created_listed_once_with_their_secret_and_revoked_through_the_api(member):
+    from tests.accounts.conftest import client_for
+
+    client = client_for(member)
+    created = client.post("/api/v1/tokens/", {"name": "Zapier"}, format="json")
+    assert created.status_code == 201
+    secret = created.json()["secret"]
+
+    listed = client.get("/api/v1/tokens/").json()["results"]
+    assert [token["name"] for token in listed] == ["Zapier"]
+    assert "secret" not in listed[0]
+
+    assert client.delete(f"/api/v1/tokens/{created.json()['id']}/").status_code == 204
+    assert bearer(secret).get("/api/v1/me/").status_code == 401
