@@ -62,7 +62,7 @@ def test_an_invitation_cannot_be_accepted_by_another_email(invited, company):
     _, token = invited
     stranger = UserFactory(email="someone.else@example.com")
 
-    with pytest.raises(ValidationError, match="sent to new.hire@example.com"):
+    with pytest.raises(ValidationError, match=r"sent to new\.hire@example\.com"):
         invitation_accept(token=token, user=stranger)
     assert not Membership.objects.filter(user=stranger, company=company).exists()
 
