@@ -10,16 +10,16 @@ PASSWORD = "a-long-test-passphrase-42"
 
 @pytest.fixture
 def company():
-    return CompanyFactory(name="Acme Bids")
+    return CompanyFactory.create(name="Acme Bids")
 
 
 @pytest.fixture
 def other_company():
-    return CompanyFactory(name="Rival Tenders")
+    return CompanyFactory.create(name="Rival Tenders")
 
 
 def _member(company, role):
-    return MembershipFactory(company=company, role=role).user
+    return MembershipFactory.create(company=company, role=role).user
 
 
 @pytest.fixture

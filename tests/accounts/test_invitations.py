@@ -29,7 +29,7 @@ def invited(company, admin):
 
 def test_accepting_an_invitation_makes_the_invitee_a_member_with_the_role(invited, company):
     invitation, token = invited
-    newcomer = UserFactory(email="new.hire@example.com")
+    newcomer = UserFactory.create(email="new.hire@example.com")
 
     membership = invitation_accept(token=token, user=newcomer)
 
@@ -46,12 +46,12 @@ def test_an_expired_invitation_is_refused(invited):
     )
 
     with pytest.raises(ValidationError, match="expired"):
-        invitation_accept(token=token, user=UserFactory(email="new.hire@example.com"))
+        invitation_accept(token=token, user=UserFactory.create(email="new.hire@example.com"))
 
 
 def test_an_invitation_link_works_only_once(invited):
     _, token = invited
-    newcomer = UserFactory(email="new.hire@example.com")
+    newcomer = UserFactory.create(email="new.hire@example.com")
     invitation_accept(token=token, user=newcomer)
 
     with pytest.raises(Conflict, match="already accepted"):
@@ -60,7 +60,7 @@ def test_an_invitation_link_works_only_once(invited):
 
 def test_an_invitation_cannot_be_accepted_by_another_email(invited, company):
     _, token = invited
-    stranger = UserFactory(email="someone.else@example.com")
+    stranger = UserFactory.create(email="someone.else@example.com")
 
     with pytest.raises(ValidationError, match=r"sent to new\.hire@example\.com"):
         invitation_accept(token=token, user=stranger)
@@ -90,7 +90,7 @@ def test_resending_replaces_the_link_and_extends_the_expiry(invited, admin):
     renewed, new_token = invitation_resend(invitation=invitation, actor=admin)
 
     assert renewed.expires_at > timezone.now() + timedelta(days=6)
-    newcomer = UserFactory(email="new.hire@example.com")
+    newcomer = UserFactory.create(email="new.hire@example.com")
     with pytest.raises(ValidationError, match="not valid"):
         invitation_accept(token=old_token, user=newcomer)
     invitation_accept(token=new_token, user=newcomer)
@@ -101,7 +101,7 @@ def test_a_revoked_invitation_cannot_be_accepted(invited, admin):
     invitation_revoke(invitation=invitation, actor=admin)
 
     with pytest.raises(Conflict, match="already revoked"):
-        invitation_accept(token=token, user=UserFactory(email="new.hire@example.com"))
+        invitation_accept(token=token, user=UserFactory.create(email="new.hire@example.com"))
 
 
 def test_inviting_through_the_api_emails_the_link_and_returns_it_once(company, admin):
@@ -120,7 +120,7 @@ def test_inviting_through_the_api_emails_the_link_and_returns_it_once(company, a
 
 def test_accepting_in_the_browser_joins_and_switches_to_the_company(invited, company):
     _, token = invited
-    newcomer = UserFactory(email="new.hire@example.com")
+    newcomer = UserFactory.create(email="new.hire@example.com")
     browser = client_for(newcomer)
 
     page = browser.get(f"/invitations/{token}/")
