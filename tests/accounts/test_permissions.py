@@ -99,3 +99,14 @@ def test_an_admin_cannot_demote_or_remove_an_owner_even_indirectly(company, admi
 
     assert response.status_code == 403
     assert Membership.objects.get(pk=owner_membership.pk).role == Role.OWNER
+
+
+def test_the_readme_permission_table_matches_the_enforced_matrix():
+    from pathlib import Path
+
+    from accounts.permissions import permission_matrix
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for action, allowed in permission_matrix():
+        row = f"| {action} | " + " | ".join("✓" if yes else "—" for yes in allowed) + " |"
+        assert row in readme, f"README permission table is out of date: {row}"
