@@ -284,6 +284,8 @@ STORAGES = {
 
 # EMAIL_URL: consolemail:// (default, prints mail), smtp+tls://user:password@host:587, ...
 _email = env.email_url_config(env.str("EMAIL_URL", default="consolemail://"))
+if DEBUG and _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    _email["EMAIL_BACKEND"] = "bidscript.mail.ReadableConsoleBackend"
 _smtp_options = {
     option: _email[name]
     for name, option in {
