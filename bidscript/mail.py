@@ -10,5 +10,7 @@ class ReadableConsoleBackend(console.EmailBackend):
     """
 
     def write_message(self, message: EmailMessage) -> None:
-        headers = f"From: {message.from_email}\nTo: {', '.join(message.to)}\nSubject: {message.subject}"
+        headers = (
+            f"From: {message.from_email}\nTo: {', '.join(message.to)}\nSubject: {message.subject}"
+        )
         self.stream.write(f"{headers}\n\n{message.body}\n{'-' * 79}\n")
