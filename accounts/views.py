@@ -53,7 +53,7 @@ def member_required(view: View) -> View:
     return wrapper
 
 
-def _attempt(request: AuthedRequest, work: Callable[[], object], success: str) -> bool:
+def _attempt(request: AuthedRequest, work: Callable[[], object], success: str = "") -> bool:
     """Run a service; show its refusal (validation or conflict) as a message instead of a 500."""
     try:
         work()
@@ -64,7 +64,8 @@ def _attempt(request: AuthedRequest, work: Callable[[], object], success: str) -
     except (Conflict, PermissionDenied) as error:
         messages.error(request, str(error))
         return False
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return True
 
 
@@ -268,14 +269,15 @@ def invite(request: AuthedRequest) -> HttpResponse:
         return redirect("accounts:members")
     if form.cleaned_data["role"] == Role.OWNER:
         require(membership, Action.MANAGE_OWNERS)
-    try:
-        invitation, token = services.invitation_create(
-            company=membership.company, invited_by=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(str(message) for message in error.messages))
-    else:
-        _send_invitation(request, invitation, token)
+    _attempt(
+        request,
+        lambda: _send_invitation(
+            request,
+            *services.invitation_create(
+                company=membership.company, invited_by=request.user, **form.cleaned_data
+            ),
+        ),
+    )
     return redirect("accounts:members")
 
 
@@ -285,12 +287,12 @@ def invitation_resend(request: AuthedRequest, invitation_id: Any) -> HttpRespons
     membership = _membership(request)
     require(membership, Action.INVITE_MEMBERS)
     invitation = get_scoped_or_404(Invitation.objects.all(), membership, pk=invitation_id)
-    try:
-        invitation, token = services.invitation_resend(invitation=invitation, actor=request.user)
-    except Conflict as error:
-        messages.error(request, str(error))
-    else:
-        _send_invitation(request, invitation, token)
+    _attempt(
+        request,
+        lambda: _send_invitation(
+            request, *services.invitation_resend(invitation=invitation, actor=request.user)
+        ),
+    )
     return redirect("accounts:members")
 
 
@@ -312,15 +314,14 @@ def invitation_revoke(request: AuthedRequest, invitation_id: Any) -> HttpRespons
 def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
     """The link in an invitation email: shows who invited you to what, and accepts on POST."""
     invitation = services.invitation_for_token(token)
-    if request.method == "POST":
-        accepted: list[Membership] = []
-        if _attempt(
-            request,
-            lambda: accepted.append(services.invitation_accept(token=token, user=request.user)),
-            f"Welcome to {invitation.company if invitation else 'the company'}.",
-        ):
-            company_switch(request, accepted[0].company_id)
-            return redirect("home")
+    if request.method == "POST" and _attempt(
+        request,
+        lambda: company_switch(
+            request, services.invitation_accept(token=token, user=request.user).company_id
+        ),
+        f"Welcome to {invitation.company if invitation else 'the company'}.",
+    ):
+        return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
 
 
