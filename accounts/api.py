@@ -143,11 +143,7 @@ class MeApi(APIView):
         )
 
 
-class CompanyCreateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
-
-
-class CompanyRenameInput(serializers.Serializer):
+class CompanyNameInput(serializers.Serializer):
     name = serializers.CharField(max_length=150)
 
 
@@ -162,21 +158,21 @@ class CompanyViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         return Response(CompanyMembershipOutput(memberships_of(user_of(request)), many=True).data)
 
-    @extend_schema(request=CompanyCreateInput, responses={201: CompanyOutput})
+    @extend_schema(request=CompanyNameInput, responses={201: CompanyOutput})
     def create(self, request: Request) -> Response:
-        data = _valid(CompanyCreateInput, request)
+        data = _valid(CompanyNameInput, request)
         company = services.company_create(name=data["name"], owner=user_of(request))
         return Response(CompanyOutput(company).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=CompanyMembershipOutput)
-    @extend_schema(methods=["PATCH"], request=CompanyRenameInput, responses=CompanyMembershipOutput)
+    @extend_schema(methods=["PATCH"], request=CompanyNameInput, responses=CompanyMembershipOutput)
     @extend_schema(methods=["DELETE"], request=CompanyDeleteInput, responses={204: None})
     @action(detail=False, methods=["get", "patch", "delete"])
     def current(self, request: Request) -> Response:
         membership = _current_membership(request)
         if request.method == "PATCH":
             require(membership, Action.RENAME_COMPANY)
-            data = _valid(CompanyRenameInput, request)
+            data = _valid(CompanyNameInput, request)
             services.company_rename(
                 company=membership.company, name=data["name"], actor=user_of(request)
             )
