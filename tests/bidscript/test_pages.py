@@ -56,3 +56,21 @@ def test_the_admin_asks_staff_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_openapi_schema_is_valid_and_documents_every_api_route(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+
+    schema = (tmp_path / "schema.yml").read_text()
+    for route in (
+        "/api/v1/me/",
+        "/api/v1/members/",
+        "/api/v1/invitations/",
+        "/api/v1/tokens/",
+        "/api/v1/activity/",
+    ):
+        assert f"  {route}:" in schema
