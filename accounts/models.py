@@ -88,6 +88,9 @@ class Company(BaseModel):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKSPACE)
+    # Bumped in the same transaction as every write that changes a cached read, so cache
+    # keys that include it can never serve data older than the database.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     members = models.ManyToManyField(
         User, through="Membership", through_fields=("company", "user"), related_name="companies"
     )

@@ -19,6 +19,9 @@ class Action(StrEnum):
     CHANGE_ROLES = "change members' roles"
     REMOVE_MEMBERS = "remove members"
     MANAGE_OWNERS = "make or unmake owners"
+    CREATE_PROJECTS = "create bids"
+    SEE_ALL_PROJECTS = "see and lead every bid"
+    PURGE_PROJECTS = "delete bids permanently"
     VIEW_ACTIVITY = "view the activity log"
     SEARCH_USERS = "search users"
     USE_API_TOKENS = "create and revoke own API tokens"
@@ -35,6 +38,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CHANGE_ROLES: _MANAGERS,
     Action.REMOVE_MEMBERS: _MANAGERS,
     Action.MANAGE_OWNERS: frozenset({Role.OWNER}),
+    Action.CREATE_PROJECTS: frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER}),
+    Action.SEE_ALL_PROJECTS: _MANAGERS,
+    Action.PURGE_PROJECTS: _MANAGERS,
     Action.VIEW_ACTIVITY: _MANAGERS,
     Action.SEARCH_USERS: _MANAGERS,
     Action.USE_API_TOKENS: _EVERYONE,

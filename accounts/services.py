@@ -9,10 +9,12 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -39,6 +41,11 @@ def _digest(secret: str) -> str:
 
 
 # ------------------------------------------------------------------ Companies
+
+
+def company_touch(*, company_id: Any) -> None:
+    """Mark the company's data as changed: cached reads keyed on its version go stale at once."""
+    Company.objects.filter(pk=company_id).update(data_version=F("data_version") + 1)
 
 
 def _unique_slug(name: str) -> str:

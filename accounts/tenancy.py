@@ -7,13 +7,18 @@ Tenant data is only ever read through ``scoped`` / ``get_scoped_or_404`` or the
 as an id that does not exist.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -24,6 +29,8 @@ from accounts.models import Membership
 from accounts.models import User
 
 SESSION_KEY = "bidscript_company_id"
+
+ViewFunction = Callable[..., HttpResponse]
 
 
 class AuthedRequest(HttpRequest):
@@ -95,6 +102,20 @@ def get_scoped_or_404[M: models.Model](
         return scoped(queryset, membership, field).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError) as error:
         raise Http404 from error
+
+
+def member_required(view: ViewFunction) -> ViewFunction:
+    """Signed in and acting in a company; ``request.membership`` is then a Membership."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.membership:
+            messages.info(request, "You are not in a company yet: create a workspace to start.")
+            return redirect("accounts:company")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class CurrentCompanyMiddleware:

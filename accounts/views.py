@@ -1,15 +1,11 @@
 """Settings pages: profile, security, company, members and invitations, API tokens, activity."""
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -32,41 +28,11 @@ from accounts.permissions import role_can
 from accounts.tenancy import AuthedRequest
 from accounts.tenancy import company_switch
 from accounts.tenancy import get_scoped_or_404
+from accounts.tenancy import member_required
 from accounts.tenancy import memberships_of
-from bidscript.exceptions import Conflict
+from bidscript.pages import attempt
 
-View = Callable[..., HttpResponse]
 ACTIVITY_PAGE_SIZE = 50
-
-
-def member_required(view: View) -> View:
-    """Signed in and acting in a company; ``request.membership`` is then a Membership."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.membership:
-            messages.info(request, "You are not in a company yet: create a workspace to start.")
-            return redirect("accounts:company")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _attempt(request: AuthedRequest, work: Callable[[], object], success: str = "") -> bool:
-    """Run a service; show its refusal (validation or conflict) as a message instead of a 500."""
-    try:
-        work()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    except (Conflict, PermissionDenied) as error:
-        messages.error(request, str(error))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _membership(request: AuthedRequest) -> Membership:
@@ -134,7 +100,7 @@ def company_rename(request: AuthedRequest) -> HttpResponse:
     form = forms.CompanyNameForm(request.POST)
     require(membership, Action.RENAME_COMPANY)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.company_rename(
                 company=membership.company, name=form.cleaned_data["name"], actor=request.user
@@ -152,7 +118,7 @@ def company_delete(request: AuthedRequest) -> HttpResponse:
     form = forms.CompanyDeleteForm(request.POST or None, company_name=membership.company.name)
     if request.method == "POST" and form.is_valid():
         name = membership.company.name
-        if _attempt(
+        if attempt(
             request,
             lambda: services.company_delete(company=membership.company, actor=request.user),
             f"{name} and everything in it were deleted.",
@@ -208,7 +174,7 @@ def member_role(request: AuthedRequest, member_id: Any) -> HttpResponse:
         role = form.cleaned_data["role"]
         if Role.OWNER in (role, member.role):
             require(membership, Action.MANAGE_OWNERS)
-        _attempt(
+        attempt(
             request,
             lambda: services.membership_change_role(
                 membership=member, role=role, actor=request.user
@@ -227,7 +193,7 @@ def member_remove(request: AuthedRequest, member_id: Any) -> HttpResponse:
         require(membership, Action.REMOVE_MEMBERS)
         if member.role == Role.OWNER:
             require(membership, Action.MANAGE_OWNERS)
-    _attempt(
+    attempt(
         request,
         lambda: services.membership_remove(membership=member, actor=request.user),
         f"{member.user} was removed from {member.company}.",
@@ -239,7 +205,7 @@ def member_remove(request: AuthedRequest, member_id: Any) -> HttpResponse:
 @require_POST
 def leave(request: AuthedRequest) -> HttpResponse:
     membership = _membership(request)
-    if _attempt(
+    if attempt(
         request,
         lambda: services.membership_remove(membership=membership, actor=request.user),
         f"You left {membership.company}.",
@@ -269,7 +235,7 @@ def invite(request: AuthedRequest) -> HttpResponse:
         return redirect("accounts:members")
     if form.cleaned_data["role"] == Role.OWNER:
         require(membership, Action.MANAGE_OWNERS)
-    _attempt(
+    attempt(
         request,
         lambda: _send_invitation(
             request,
@@ -287,7 +253,7 @@ def invitation_resend(request: AuthedRequest, invitation_id: Any) -> HttpRespons
     membership = _membership(request)
     require(membership, Action.INVITE_MEMBERS)
     invitation = get_scoped_or_404(Invitation.objects.all(), membership, pk=invitation_id)
-    _attempt(
+    attempt(
         request,
         lambda: _send_invitation(
             request, *services.invitation_resend(invitation=invitation, actor=request.user)
@@ -302,7 +268,7 @@ def invitation_revoke(request: AuthedRequest, invitation_id: Any) -> HttpRespons
     membership = _membership(request)
     require(membership, Action.INVITE_MEMBERS)
     invitation = get_scoped_or_404(Invitation.objects.all(), membership, pk=invitation_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.invitation_revoke(invitation=invitation, actor=request.user),
         f"The invitation to {invitation.email} was revoked.",
@@ -314,7 +280,7 @@ def invitation_revoke(request: AuthedRequest, invitation_id: Any) -> HttpRespons
 def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
     """The link in an invitation email: shows who invited you to what, and accepts on POST."""
     invitation = services.invitation_for_token(token)
-    if request.method == "POST" and _attempt(
+    if request.method == "POST" and attempt(
         request,
         lambda: company_switch(
             request, services.invitation_accept(token=token, user=request.user).company_id

@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from accounts import api as accounts_api
+from projects import api as projects_api
 
 
 class ApiRootApi(APIView):
@@ -35,6 +36,7 @@ router.register("members", accounts_api.MemberViewSet, basename="member")
 router.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
 router.register("tokens", accounts_api.TokenViewSet, basename="token")
 router.register("activity", accounts_api.ActivityViewSet, basename="activity")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="root"),

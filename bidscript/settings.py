@@ -106,7 +106,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "projects:dashboard"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,13 +227,14 @@ LOG_QUERIES = env.bool("LOG_QUERIES", default=env.bool("DB_DEBUG", default=False
 # Cache errors are logged and treated as misses: Redis is never the source of truth.
 
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_TTL = env.int("CACHE_TTL", default=15 * 60)
 
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL or f"unix://{redis_socket_path()}?db=0",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bidscript"),
-        "TIMEOUT": env.int("CACHE_TTL", default=15 * 60),
+        "TIMEOUT": CACHE_TTL,
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
             "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=1.0),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include(("bidscript.api", "api"))),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]
 

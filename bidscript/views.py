@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.shortcuts import render
 from django.views import defaults
 
@@ -8,6 +9,9 @@ from bidscript.errors import GENERIC_ERROR_MESSAGE
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The product page for visitors; signed-in people go straight to their dashboard."""
+    if request.user.is_authenticated:
+        return redirect("projects:dashboard")
     return render(request, "bidscript/home.html")
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Bids"
+
+    def ready(self) -> None:
+        from projects import services  # noqa: F401 - registers the ownership hand-over hook

@@ -1,0 +1,112 @@
+import uuid
+
+from django import forms
+
+from accounts.models import Membership
+from projects import selectors
+from projects.models import Project
+from projects.models import ProjectMember
+from projects.models import Theme
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ("name", "client_name", "reference", "description", "due_at", "value", "currency")
+        widgets = {
+            "due_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "currency": forms.TextInput(attrs={"maxlength": 3, "size": 4, "pattern": "[A-Z]{3}"}),
+        }
+        help_texts = {
+            "reference": "The buyer's reference for the tender, e.g. ITT-2026-014.",
+            "due_at": "When the response must be submitted.",
+            "currency": "Three letters, e.g. GBP, EUR, USD.",
+        }
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
+
+
+def _member_choices(membership: Membership) -> list[tuple[str, str]]:
+    return [
+        (str(member.user_id), member.user.name or member.user.email)
+        for member in selectors.company_members(membership=membership)
+    ]
+
+
+class ProjectFilterForm(forms.Form):
+    search = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Name or client", "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Project.Status.choices], required=False
+    )
+    owner = forms.ChoiceField(required=False)
+    due_from = forms.DateField(
+        required=False, label="Due from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        required=False, label="Due until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ordering = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in selectors.ORDERINGS.items()],
+        required=False,
+        label="Sort by",
+    )
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].choices = [("", "Any owner"), *_member_choices(membership)]  # type: ignore[attr-defined]
+
+    def filters(self) -> selectors.ProjectFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.ProjectFilters(
+            search=data.get("search", "").strip(),
+            status=data.get("status", ""),
+            owner=uuid.UUID(data["owner"]) if data.get("owner") else None,
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+            ordering=data.get("ordering") or "-created_at",
+        )
+
+
+class MemberForm(forms.Form):
+    user = forms.ChoiceField(label="Colleague")
+    role = forms.ChoiceField(choices=ProjectMember.Role.choices, initial=ProjectMember.Role.WRITER)
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["user"].choices = _member_choices(membership)  # type: ignore[attr-defined]
+
+
+class TransferForm(forms.Form):
+    owner = forms.ChoiceField(label="New owner")
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].choices = _member_choices(membership)  # type: ignore[attr-defined]
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ("title", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PurgeForm(forms.Form):
+    confirm = forms.CharField(label="Type the bid's name to confirm")
+
+    def __init__(self, *args: object, project_name: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.project_name = project_name
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data["confirm"] != self.project_name:
+            raise forms.ValidationError(f"Type “{self.project_name}” exactly to confirm.")
+        return str(self.cleaned_data["confirm"])

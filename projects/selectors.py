@@ -1,0 +1,173 @@
+"""Reads for bids. Lists and dashboard figures are served through the company-versioned cache."""
+
+import datetime as dt
+import uuid
+from dataclasses import astuple
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.db.models import F
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import ActivityLog
+from accounts.models import Membership
+from bidscript.cache import company_key
+from bidscript.cache import read_through
+from projects.models import Project
+from projects.models import ProjectMember
+
+MAX_PAGE_SIZE = 100
+DUE_SOON = dt.timedelta(days=14)
+DASHBOARD_ROWS = 10
+
+# name → (label, order_by expressions)
+ORDERINGS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "-created_at": ("Newest first", ("-created_at",)),
+    "created_at": ("Oldest first", ("created_at",)),
+    "due_at": ("Due soonest", (F("due_at").asc(nulls_last=True), "-created_at")),
+    "-due_at": ("Due latest", (F("due_at").desc(nulls_last=True), "-created_at")),
+    "name": ("Name, A to Z", ("name", "-created_at")),
+    "-value": ("Largest value", (F("value").desc(nulls_last=True), "-created_at")),
+    "status": ("Status", ("status", "-created_at")),
+}
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    search: str = ""
+    status: str = ""
+    owner: uuid.UUID | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    ordering: str = "-created_at"
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def project_queryset(
+    *, membership: Membership, filters: ProjectFilters = ProjectFilters(), trashed: bool = False
+) -> QuerySet[Project]:
+    """The bids the member may see, filtered and ordered; trashed ones only when asked."""
+    visible = Project.objects.visible_to(membership)
+    projects = visible.trashed() if trashed else visible.alive()
+    if filters.search:
+        projects = projects.filter(
+            Q(name__icontains=filters.search) | Q(client_name__icontains=filters.search)
+        )
+    if filters.status:
+        projects = projects.filter(status=filters.status)
+    if filters.owner:
+        projects = projects.filter(owner_id=filters.owner)
+    if filters.due_from:
+        projects = projects.filter(due_at__gte=_day_start(filters.due_from))
+    if filters.due_to:
+        projects = projects.filter(due_at__lt=_day_start(filters.due_to + dt.timedelta(days=1)))
+    _, order = ORDERINGS.get(filters.ordering, ORDERINGS["-created_at"])
+    return projects.select_related("owner").order_by(*order)
+
+
+def project_row(project: Project) -> dict[str, Any]:
+    """A bid as list pages, the dashboard and the API show it (plain data, cacheable)."""
+    return {
+        "id": project.pk,
+        "name": project.name,
+        "client_name": project.client_name,
+        "reference": project.reference,
+        "status": project.status,
+        "status_label": project.get_status_display(),
+        "due_at": project.due_at,
+        "value": project.value,
+        "currency": project.currency,
+        "owner": {"id": project.owner_id, "name": project.owner.name, "email": project.owner.email},
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+        "deleted_at": project.deleted_at,
+    }
+
+
+def project_page(
+    *, membership: Membership, filters: ProjectFilters, page: int = 1, page_size: int = 25
+) -> dict[str, Any]:
+    """One page of the member's bid list, read through the cache."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+
+    def compute() -> dict[str, Any]:
+        projects = project_queryset(membership=membership, filters=filters)
+        count = projects.count()
+        num_pages = max(1, -(-count // page_size))
+        number = max(1, min(page, num_pages))
+        start = (number - 1) * page_size
+        rows = [project_row(project) for project in projects[start : start + page_size]]
+        return {
+            "count": count,
+            "page": number,
+            "num_pages": num_pages,
+            "page_size": page_size,
+            "results": rows,
+        }
+
+    key = company_key(membership, "projects:page", astuple(filters), page, page_size)
+    return read_through(key, compute)
+
+
+def dashboard(*, membership: Membership) -> dict[str, Any]:
+    """Counts by status, the member's own open bids and what is due in the next 14 days (cached)."""
+
+    def compute() -> dict[str, Any]:
+        alive = Project.objects.visible_to(membership).alive()
+        counts = dict(alive.values_list("status").annotate(n=Count("pk")).order_by())
+        mine = alive.filter(
+            Q(owner_id=membership.user_id) | Q(members__user_id=membership.user_id)
+        ).distinct()
+        now = timezone.now()
+        due_soon = alive.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
+        return {
+            "counts": [
+                (status, label, counts.get(status, 0)) for status, label in Project.Status.choices
+            ],
+            "total": sum(counts.values()),
+            "mine": [
+                project_row(p)
+                for p in mine.select_related("owner").order_by("-updated_at")[:DASHBOARD_ROWS]
+            ],
+            "due_soon": [
+                project_row(p)
+                for p in due_soon.select_related("owner").order_by("due_at")[:DASHBOARD_ROWS]
+            ],
+        }
+
+    return read_through(company_key(membership, "projects:dashboard"), compute)
+
+
+def project_get(*, membership: Membership, project_id: Any, trashed: bool = False) -> Project:
+    """A bid the member may see; anything else (another company's, not a member's) is a 404."""
+    visible = Project.objects.visible_to(membership).select_related("owner", "company")
+    try:
+        return (visible.trashed() if trashed else visible.alive()).get(pk=project_id)
+    except (Project.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def project_members(*, project: Project) -> QuerySet[ProjectMember]:
+    return project.members.select_related("user").order_by("user__email")
+
+
+def project_activity(*, project: Project, limit: int = 20) -> QuerySet[ActivityLog]:
+    return ActivityLog.objects.filter(
+        company_id=project.company_id, target_type="projects.project", target_id=str(project.pk)
+    ).select_related("actor")[:limit]
+
+
+def company_members(*, membership: Membership) -> QuerySet[Membership]:
+    """Who a bid can be handed to or shared with: the company's members."""
+    return (
+        Membership.objects.filter(company_id=membership.company_id)
+        .select_related("user")
+        .order_by("user__email")
+    )
