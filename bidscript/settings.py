@@ -367,6 +367,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyRoleEnum": "accounts.models.Role",
+        "BidRoleEnum": "projects.models.ProjectMember.Role",
+        "BidStatusEnum": "projects.models.Project.Status",
+    },
 }
 
 # ------------------------------------------------------------------ Logging

@@ -28,7 +28,7 @@ from projects.permissions import require_project
 # ------------------------------------------------------------------ Serializers
 
 
-class OwnerOutput(serializers.Serializer):
+class BidOwnerOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -43,7 +43,7 @@ class ProjectOutput(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     currency = serializers.CharField()
-    owner = OwnerOutput()
+    owner = BidOwnerOutput()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     deleted_at = serializers.DateTimeField(allow_null=True)
@@ -100,20 +100,20 @@ class TransferInput(serializers.Serializer):
     owner = serializers.UUIDField(help_text="The user id of a member of the company.")
 
 
-class MemberOutput(serializers.Serializer):
+class BidMemberOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    user = OwnerOutput()
+    user = BidOwnerOutput()
     role = serializers.ChoiceField(choices=ProjectMember.Role.choices)
 
 
-class MemberInput(serializers.Serializer):
+class BidMemberInput(serializers.Serializer):
     user = serializers.UUIDField()
     role = serializers.ChoiceField(
         choices=ProjectMember.Role.choices, default=ProjectMember.Role.WRITER
     )
 
 
-class MemberRoleInput(serializers.Serializer):
+class BidMemberRoleInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=ProjectMember.Role.choices)
 
 
@@ -243,26 +243,26 @@ class ProjectViewSet(CompanyScopedViewSet):
         )
         return Response(self._detail(project, role))
 
-    @extend_schema(methods=["GET"], responses=MemberOutput(many=True))
-    @extend_schema(methods=["POST"], request=MemberInput, responses={201: MemberOutput})
+    @extend_schema(methods=["GET"], responses=BidMemberOutput(many=True))
+    @extend_schema(methods=["POST"], request=BidMemberInput, responses={201: BidMemberOutput})
     @action(detail=True, methods=["get", "post"], url_path="members")
     def members(self, request: Request, project_id: Any = None) -> Response:
         if request.method == "GET":
             project, _ = self._project(ProjectAction.VIEW)
             return Response(
-                MemberOutput(selectors.project_members(project=project), many=True).data
+                BidMemberOutput(selectors.project_members(project=project), many=True).data
             )
         project, _ = self._project(ProjectAction.MANAGE_MEMBERS)
-        data = _valid(MemberInput, request.data)
+        data = _valid(BidMemberInput, request.data)
         member = services.project_member_set(
             project=project,
             user=_company_user(self, data["user"]),
             role=data["role"],
             actor=user_of(request),
         )
-        return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
+        return Response(BidMemberOutput(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["PATCH"], request=MemberRoleInput, responses=MemberOutput)
+    @extend_schema(methods=["PATCH"], request=BidMemberRoleInput, responses=BidMemberOutput)
     @extend_schema(methods=["DELETE"], responses={204: None})
     @action(
         detail=True,
@@ -277,11 +277,11 @@ class ProjectViewSet(CompanyScopedViewSet):
         if request.method == "DELETE":
             services.project_member_remove(member=member, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        role = _valid(MemberRoleInput, request.data)["role"]
+        role = _valid(BidMemberRoleInput, request.data)["role"]
         member = services.project_member_set(
             project=project, user=member.user, role=role, actor=user_of(request)
         )
-        return Response(MemberOutput(member).data)
+        return Response(BidMemberOutput(member).data)
 
     @extend_schema(methods=["GET"], responses=ThemeOutput(many=True))
     @extend_schema(methods=["POST"], request=ThemeInput, responses={201: ThemeOutput})
