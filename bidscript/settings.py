@@ -141,7 +141,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=3
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BidScript"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Recording "last seen" on every request costs four queries per page; sign-in still records sessions.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 _SOCIAL_PROVIDERS: dict[str, dict[str, Any]] = {

@@ -15,7 +15,7 @@ from accounts.models import Company
 from accounts.models import Membership
 from accounts.models import Role
 from accounts.models import User
-from tests.accounts.conftest import PASSWORD
+from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from accounts.services import invitation_create
 from accounts.services import invitation_resend
 from accounts.services import invitation_revoke
 from bidscript.exceptions import Conflict
-from tests.accounts.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts import services
 from accounts.models import Invitation
 from accounts.models import Membership
 from accounts.models import Role
-from tests.accounts.conftest import client_for
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.services import membership_change_role
 from accounts.services import membership_remove
 from accounts.services import token_create
 from accounts.services import user_transfer
-from tests.accounts.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

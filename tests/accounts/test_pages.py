@@ -8,8 +8,8 @@ from accounts.models import ApiToken
 from accounts.models import Company
 from accounts.models import Membership
 from accounts.models import Role
-from tests.accounts.conftest import PASSWORD
-from tests.accounts.conftest import client_for
+from tests.conftest import PASSWORD
+from tests.conftest import client_for
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Membership
 from accounts.models import Role
-from tests.accounts.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ def test_a_malformed_or_unknown_token_is_refused(header):
 
 
 def test_tokens_are_created_listed_once_with_their_secret_and_revoked_through_the_api(member):
-    from tests.accounts.conftest import client_for
+    from tests.conftest import client_for
 
     client = client_for(member)
     created = client.post("/api/v1/tokens/", {"name": "Zapier"}, format="json")
