@@ -20,6 +20,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def trashed(self) -> "ProjectQuerySet":
         return self.filter(deleted_at__isnull=False)
 
+    def open(self) -> "ProjectQuerySet":
+        """Bids still being worked on: their status can still change."""
+        return self.filter(
+            status__in=[status for status, moves in Project.TRANSITIONS.items() if moves]
+        )
+
     def visible_to(self, membership: Membership) -> "ProjectQuerySet":
         """The company's bids this member may see: all for owners and admins, else their own.
 

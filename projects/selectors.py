@@ -126,7 +126,7 @@ def dashboard(*, membership: Membership) -> dict[str, Any]:
             Q(owner_id=membership.user_id) | Q(members__user_id=membership.user_id)
         ).distinct()
         now = timezone.now()
-        due_soon = alive.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
+        due_soon = alive.open().filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
         return {
             "counts": [
                 (status, label, counts.get(status, 0)) for status, label in Project.Status.choices

@@ -160,6 +160,25 @@ def test_themes_are_ordered_and_reordered(bid, owner):
     assert [theme.title for theme in bid.themes.all()] == ["Innovation", "Social value"]
 
 
+def test_the_dashboard_lists_open_bids_due_in_the_next_two_weeks(company, owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    soon = timezone.now() + dt.timedelta(days=3)
+    services.project_create(company=company, created_by=owner, name="Due soon", due_at=soon)
+    closed = services.project_create(company=company, created_by=owner, name="Closed", due_at=soon)
+    services.project_transition(project=closed, status="no_bid", actor=owner)
+    services.project_create(
+        company=company, created_by=owner, name="Later", due_at=soon + dt.timedelta(days=30)
+    )
+
+    board = client_for(owner).get("/dashboard/").context["board"]
+
+    assert [row["name"] for row in board["due_soon"]] == ["Due soon"]
+    assert board["total"] == 3
+
+
 def test_search_is_case_insensitive_over_name_and_client(company, owner):
     services.project_create(
         company=company,
