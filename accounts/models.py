@@ -183,6 +183,9 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: set by token_authenticate to the membership the token acts through.
+    membership: "Membership | None" = None
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "company"])]

@@ -371,8 +371,13 @@ def token_authenticate(secret: str) -> ApiToken | None:
         return None
     if not token.is_active or not token.user.is_active:
         return None
-    if not Membership.objects.filter(user_id=token.user_id, company_id=token.company_id).exists():
+    membership = Membership.objects.filter(
+        user_id=token.user_id, company_id=token.company_id
+    ).first()
+    if membership is None:
         return None
+    membership.user, membership.company = token.user, token.company
+    token.membership = membership
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USAGE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -61,7 +61,7 @@ def resolve_membership(request: HttpRequest | Request) -> Membership | None:
     """
     auth = getattr(request, "auth", None)
     if isinstance(auth, ApiToken):
-        return membership_for(request.user, auth.company_id)
+        return auth.membership or membership_for(request.user, auth.company_id)
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return None

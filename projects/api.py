@@ -173,10 +173,14 @@ class ProjectViewSet(CompanyScopedViewSet):
         query = _valid(ProjectFilterInput, request.query_params)
         page, page_size = query.pop("page"), query.pop("page_size")
         filters = selectors.ProjectFilters(**query)
-        data = selectors.project_page(
-            membership=self.membership, filters=filters, page=page, page_size=page_size
+        body = selectors.project_page(
+            membership=self.membership,
+            filters=filters,
+            page=page,
+            page_size=page_size,
+            present=_page_json,
         )
-        return Response(ProjectPageOutput(data).data)
+        return Response(body)
 
     @extend_schema(request=ProjectInput, responses={201: ProjectDetailOutput})
     def create(self, request: Request) -> Response:
@@ -320,6 +324,10 @@ class ProjectViewSet(CompanyScopedViewSet):
         )
         theme = services.theme_update(theme=theme, actor=user_of(request), **data)
         return Response(ThemeOutput(theme).data)
+
+
+def _page_json(page: dict[str, Any]) -> dict[str, Any]:
+    return dict(ProjectPageOutput(page).data)
 
 
 def _child[M: (ProjectMember, Theme)](queryset: QuerySet[M], child_id: Any) -> M:

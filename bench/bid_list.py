@@ -1,0 +1,171 @@
+"""Cached bid list under load: GET /api/v1/projects/ with an API token, 1,000 bids in the company.
+
+Serves BidScript with gunicorn (production settings, DEBUG off) on a throwaway database of the
+running PostgreSQL, then drives it from this process over keep-alive connections:
+- cold: CACHE_TTL=0, so every request misses Redis and reads PostgreSQL;
+- warm: the normal read-through cache.
+Target on 2 cores: >= 800 requests/s and p99 <= 25 ms warm.
+
+    .venv/bin/python bench/bid_list.py [--seconds 10] [--connections 8]
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+BIDS = 1_000
+BENCH_DB = "bidscript_bench"
+SEED = f"""
+import datetime as dt
+from django.utils import timezone
+from accounts.models import User
+from accounts.services import company_create, token_create
+from projects.models import Project, ProjectMember
+user = User.objects.create_user(email="bench@bidscript.test", name="Bench Lead")
+company = company_create(name="Bench Ltd", owner=user)
+now = timezone.now()
+projects = Project.objects.bulk_create(
+    Project(company=company, owner=user, name=f"Bid {{n:04d}}", client_name=f"Client {{n % 37}}",
+            reference=f"REF-{{n}}", due_at=now + dt.timedelta(days=n % 90), currency="GBP")
+    for n in range({BIDS})
+)
+ProjectMember.objects.bulk_create(ProjectMember(project=p, user=user, role="lead") for p in projects)
+print(token_create(user=user, company=company, name="bench")[1])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(REPO / "manage.py"), *args], env=env, cwd=REPO,
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def bench_database() -> str:
+    """A fresh database on the embedded (or configured) PostgreSQL; returns its DATABASE_URL."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bidscript.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    connection.ensure_connection()
+    info = connection.connection.info
+    with psycopg.connect(host=info.host, port=info.port, user=info.user, password=info.password,
+                         dbname="postgres", autocommit=True) as admin:  # fmt: skip
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    if info.host.startswith("/"):
+        return f"postgresql://{info.user}:{info.password or ''}@/{BENCH_DB}?host={info.host}"
+    return f"postgresql://{info.user}:{info.password or ''}@{info.host}:{info.port}/{BENCH_DB}"
+
+
+@contextmanager
+def serving(env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "bidscript.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+        env=env, cwd=REPO,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def load(port: int, token: str, seconds: float, connections: int) -> list[float]:
+    """Latencies (s) of every request sent on ``connections`` keep-alive connections."""
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {token}", "Host": "127.0.0.1"}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = []
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn.request("GET", "/api/v1/projects/?ordering=due_at", headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"unexpected {response.status}")
+            mine.append(time.perf_counter() - started)
+        latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def report(label: str, latencies: list[float], seconds: float) -> float:
+    ordered = sorted(latencies)
+    rate = len(ordered) / seconds
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
+    print(
+        f"{label:5} {rate:7.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({len(ordered)} requests)"
+    )
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    database_url = bench_database()
+    base_env = {**os.environ, "DATABASE_URL": database_url, "DB_SSL": "false", "DEBUG": "false",
+                "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+                "SECURE_SSL_REDIRECT": "false", "CACHE_KEY_PREFIX": "bench", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    manage("migrate", "--no-input", env=base_env)
+    token = manage("shell", "--no-imports", "-c", SEED, env=base_env).strip().splitlines()[-1]
+    print(f"{BIDS} bids, GET /api/v1/projects/?ordering=due_at (page of 25), {args.connections} connections, "
+          f"{args.seconds:.0f} s each, gunicorn 2 workers x 4 threads")  # fmt: skip
+
+    rates = {}
+    for label, ttl in (("cold", "0"), ("warm", "900")):
+        port = free_port()
+        with serving({**base_env, "CACHE_TTL": ttl}, port):
+            load(port, token, 1, args.connections)  # warm-up: connections, pools, imports
+            rates[label] = report(
+                label, load(port, token, args.seconds, args.connections), args.seconds
+            )
+    print(f"warm/cold throughput: {rates['warm'] / rates['cold']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
