@@ -114,7 +114,8 @@ def project_page(
         number = max(1, min(page, num_pages))
         start = (number - 1) * page_size
         rows = [project_row(project) for project in projects[start : start + page_size]]
-        data = {"count": count, "page": number, "num_pages": num_pages, "page_size": page_size}
+        data: dict[str, Any] = {"count": count, "page": number, "num_pages": num_pages}
+        data["page_size"] = page_size
         data["results"] = rows
         return present(data) if present else data
 
