@@ -19,7 +19,7 @@ help:
 	@echo "make run    set up, migrate, then serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   run the test suite against real PostgreSQL+pgvector and Redis"
 	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check"
-	@echo "make bench  time make run to a healthy /health (fresh clone, then warm)"
+	@echo "make bench  startup time, and the cached bid list under load (cold vs warm cache)"
 	@echo "make stop   stop the embedded PostgreSQL and Redis"
 	@echo "make lock   recompile requirements.lock from pyproject.toml"
 
@@ -56,6 +56,7 @@ format: install
 
 bench: install
 	$(PY) bench/startup.py
+	$(PY) bench/bid_list.py
 
 stop: install
 	$(PY) manage.py embedded stop

@@ -7,6 +7,7 @@ running PostgreSQL, then drives it from this process over keep-alive connections
 Target on 2 cores: >= 800 requests/s and p99 <= 25 ms warm.
 
     .venv/bin/python bench/bid_list.py [--seconds 10] [--connections 8]
+    (BENCH_WORKERS / BENCH_THREADS change gunicorn's 2 workers x 4 threads)
 """
 
 import argparse
@@ -86,7 +87,7 @@ def bench_database() -> str:
 def serving(env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "bidscript.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+         "--workers", os.environ.get("BENCH_WORKERS", "2"), "--worker-class", "gthread", "--threads", os.environ.get("BENCH_THREADS", "4"), "--log-level", "warning"],
         env=env, cwd=REPO,
     )  # fmt: skip
     try:
