@@ -3,6 +3,7 @@ import uuid
 from django import forms
 
 from accounts.models import Membership
+from accounts.models import User
 from projects import selectors
 from projects.models import Project
 from projects.models import ProjectMember
@@ -35,6 +36,17 @@ def _member_choices(membership: Membership) -> list[tuple[str, str]]:
         (str(member.user_id), member.user.name or member.user.email)
         for member in selectors.company_members(membership=membership)
     ]
+
+
+class CompanyUserField(forms.ModelChoiceField):
+    """A colleague: any member of the current company (others are not valid choices)."""
+
+    def __init__(self, membership: Membership, **kwargs: object) -> None:
+        users = User.objects.filter(memberships__company_id=membership.company_id).order_by("email")
+        super().__init__(queryset=users, **kwargs)  # type: ignore[arg-type]
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name or obj.email
 
 
 class ProjectFilterForm(forms.Form):
@@ -76,20 +88,17 @@ class ProjectFilterForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = forms.ChoiceField(label="Colleague")
     role = forms.ChoiceField(choices=ProjectMember.Role.choices, initial=ProjectMember.Role.WRITER)
 
     def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].choices = _member_choices(membership)  # type: ignore[attr-defined]
+        self.fields = {"user": CompanyUserField(membership, label="Colleague"), **self.fields}
 
 
 class TransferForm(forms.Form):
-    owner = forms.ChoiceField(label="New owner")
-
     def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = _member_choices(membership)  # type: ignore[attr-defined]
+        self.fields["owner"] = CompanyUserField(membership, label="New owner")
 
 
 class ThemeForm(forms.ModelForm):

@@ -127,7 +127,7 @@ def project_detail(request: AuthedRequest, project_id: Any) -> HttpResponse:
         "activity": selectors.project_activity(project=project),
         "member_form": forms.MemberForm(membership=membership),
         "transfer_form": forms.TransferForm(
-            membership=membership, initial={"owner": project.owner_id}
+            membership=membership, initial={"owner": project.owner}
         ),
         "theme_form": forms.ThemeForm(),
         "member_roles": ProjectMember.Role.choices,
@@ -187,11 +187,7 @@ def project_transfer(request: AuthedRequest, project_id: Any) -> HttpResponse:
     project, _ = _project(request, project_id, ProjectAction.TRANSFER)
     form = forms.TransferForm(request.POST, membership=request.membership)
     if form.is_valid():
-        new_owner = (
-            selectors.company_members(membership=request.membership)
-            .get(user_id=form.cleaned_data["owner"])
-            .user
-        )
+        new_owner = form.cleaned_data["owner"]
         attempt(
             request,
             lambda: services.project_transfer(
@@ -211,11 +207,7 @@ def member_add(request: AuthedRequest, project_id: Any) -> HttpResponse:
     project, _ = _project(request, project_id, ProjectAction.MANAGE_MEMBERS)
     form = forms.MemberForm(request.POST, membership=request.membership)
     if form.is_valid():
-        user = (
-            selectors.company_members(membership=request.membership)
-            .get(user_id=form.cleaned_data["user"])
-            .user
-        )
+        user = form.cleaned_data["user"]
         attempt(
             request,
             lambda: services.project_member_set(
