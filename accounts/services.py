@@ -366,14 +366,19 @@ def token_authenticate(secret: str) -> ApiToken | None:
     prefix = secret.removeprefix(TOKEN_PREFIX).split("_", 1)[0]
     if not secret.startswith(TOKEN_PREFIX) or not prefix:
         return None
-    token = ApiToken.objects.select_related("user", "company").filter(prefix=prefix).first()
+    # order_by(): one row at most, so no sort (the default ordering would add one, or joins).
+    token = (
+        ApiToken.objects.select_related("user", "company").filter(prefix=prefix).order_by().first()
+    )
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
         return None
     if not token.is_active or not token.user.is_active:
         return None
-    membership = Membership.objects.filter(
-        user_id=token.user_id, company_id=token.company_id
-    ).first()
+    membership = (
+        Membership.objects.filter(user_id=token.user_id, company_id=token.company_id)
+        .order_by()
+        .first()
+    )
     if membership is None:
         return None
     membership.user, membership.company = token.user, token.company

@@ -48,7 +48,8 @@ def membership_for(user: Any, company_id: Any) -> Membership | None:
     if not getattr(user, "is_authenticated", False) or not company_id:
         return None
     try:
-        return memberships_of(user).filter(company_id=company_id).first()
+        # order_by(): one row at most, so no sort (the default ordering joins two tables).
+        return memberships_of(user).filter(company_id=company_id).order_by().first()
     except (ValueError, TypeError):  # a malformed id in the session
         return None
 

@@ -36,7 +36,9 @@ def project_role(membership: Membership, project: Project) -> str | None:
     """The member's effective role on the bid: lead for company owners and admins."""
     if role_can(membership.role, Action.SEE_ALL_PROJECTS):
         return Role.LEAD
-    member = ProjectMember.objects.filter(project=project, user_id=membership.user_id).first()
+    member = (
+        ProjectMember.objects.filter(project=project, user_id=membership.user_id).order_by().first()
+    )
     return member.role if member else None
 
 
