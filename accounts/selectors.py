@@ -59,6 +59,11 @@ def activity_filter(
     return entries.filter(**{key: value for key, value in filters.items() if value})
 
 
+def sign_in_history(*, user: User, limit: int = 10) -> QuerySet[ActivityLog]:
+    """The user's own recent sign-ins and failed attempts, newest first."""
+    return ActivityLog.objects.filter(actor=user, category=ActivityLog.Category.AUTH)[:limit]
+
+
 def user_search(*, membership: Membership, query: str) -> list[User]:
     """Members of the company whose name or email contains ``query`` (case-insensitive), max 50."""
     query = query.strip()

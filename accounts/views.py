@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from accounts import forms
 from accounts import selectors
 from accounts import services
-from accounts.models import ActivityLog
 from accounts.models import Invitation
 from accounts.models import Membership
 from accounts.models import Role
@@ -35,10 +34,6 @@ from bidscript.pages import attempt
 ACTIVITY_PAGE_SIZE = 50
 
 
-def _membership(request: AuthedRequest) -> Membership:
-    return request.membership
-
-
 # ------------------------------------------------------------------ Profile and security
 
 
@@ -54,9 +49,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def security(request: AuthedRequest) -> HttpResponse:
-    sign_ins = ActivityLog.objects.filter(actor=request.user, category=ActivityLog.Category.AUTH)[
-        :10
-    ]
+    sign_ins = selectors.sign_in_history(user=request.user)
     return render(request, "accounts/security.html", {"sign_ins": sign_ins})
 
 
@@ -96,7 +89,7 @@ def company_create(request: AuthedRequest) -> HttpResponse:
 @member_required
 @require_POST
 def company_rename(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     form = forms.CompanyNameForm(request.POST)
     require(membership, Action.RENAME_COMPANY)
     if form.is_valid():
@@ -113,7 +106,7 @@ def company_rename(request: AuthedRequest) -> HttpResponse:
 @member_required
 @reauthentication_required
 def company_delete(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.DELETE_COMPANY)
     form = forms.CompanyDeleteForm(request.POST or None, company_name=membership.company.name)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +133,7 @@ def switch(request: AuthedRequest) -> HttpResponse:
 
 @member_required
 def members(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     query = request.GET.get("q", "").strip()
     can_manage = role_can(membership.role, Action.INVITE_MEMBERS)
     member_rows = selectors.member_list(membership=membership)
@@ -166,7 +159,7 @@ def members(request: AuthedRequest) -> HttpResponse:
 @member_required
 @require_POST
 def member_role(request: AuthedRequest, member_id: Any) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     member = get_scoped_or_404(Membership.objects.select_related("user"), membership, pk=member_id)
     form = forms.RoleForm(request.POST)
     require(membership, Action.CHANGE_ROLES)
@@ -187,7 +180,7 @@ def member_role(request: AuthedRequest, member_id: Any) -> HttpResponse:
 @member_required
 @require_POST
 def member_remove(request: AuthedRequest, member_id: Any) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     member = get_scoped_or_404(Membership.objects.select_related("user"), membership, pk=member_id)
     if member.user_id != request.user.pk:
         require(membership, Action.REMOVE_MEMBERS)
@@ -204,7 +197,7 @@ def member_remove(request: AuthedRequest, member_id: Any) -> HttpResponse:
 @member_required
 @require_POST
 def leave(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     if attempt(
         request,
         lambda: services.membership_remove(membership=membership, actor=request.user),
@@ -226,7 +219,7 @@ def _send_invitation(request: AuthedRequest, invitation: Invitation, token: str)
 @member_required
 @require_POST
 def invite(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.INVITE_MEMBERS)
     form = forms.InvitationForm(request.POST)
     if not form.is_valid():
@@ -250,7 +243,7 @@ def invite(request: AuthedRequest) -> HttpResponse:
 @member_required
 @require_POST
 def invitation_resend(request: AuthedRequest, invitation_id: Any) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.INVITE_MEMBERS)
     invitation = get_scoped_or_404(Invitation.objects.all(), membership, pk=invitation_id)
     attempt(
@@ -265,7 +258,7 @@ def invitation_resend(request: AuthedRequest, invitation_id: Any) -> HttpRespons
 @member_required
 @require_POST
 def invitation_revoke(request: AuthedRequest, invitation_id: Any) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.INVITE_MEMBERS)
     invitation = get_scoped_or_404(Invitation.objects.all(), membership, pk=invitation_id)
     attempt(
@@ -296,7 +289,7 @@ def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
 
 @member_required
 def tokens(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     context = {
         "tokens": selectors.token_list(membership=membership),
         "form": forms.TokenForm(),
@@ -309,7 +302,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 @reauthentication_required
 @require_POST
 def token_create(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.USE_API_TOKENS)
     form = forms.TokenForm(request.POST)
     if form.is_valid():
@@ -327,7 +320,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
 @member_required
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: Any) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     token = get_scoped_or_404(selectors.token_list(membership=membership), membership, pk=token_id)
     services.token_revoke(token=token, actor=request.user)
     messages.success(request, f"The token “{token.name}” was revoked and no longer works.")
@@ -345,7 +338,7 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 
 @member_required
 def activity(request: AuthedRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = request.membership
     require(membership, Action.VIEW_ACTIVITY)
     form = forms.ActivityFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -73,6 +73,11 @@ def project_queryset(
     return projects.select_related("owner").order_by(*order)
 
 
+def trashed_projects(*, membership: Membership) -> QuerySet[Project]:
+    """The member's bids in the trash, most recently trashed first."""
+    return project_queryset(membership=membership, trashed=True).order_by("-deleted_at")
+
+
 def project_row(project: Project) -> dict[str, Any]:
     """A bid as list pages, the dashboard and the API show it (plain data, cacheable)."""
     return {

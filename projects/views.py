@@ -1,5 +1,6 @@
 """Bid pages: dashboard, list, trash, bid page with members and win themes, create and edit."""
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -79,9 +80,7 @@ def _int(value: str | None) -> int:
 
 @member_required
 def trash(request: AuthedRequest) -> HttpResponse:
-    projects = selectors.project_queryset(membership=request.membership, trashed=True).order_by(
-        "-deleted_at"
-    )
+    projects = selectors.trashed_projects(membership=request.membership)
     context = {
         "projects": projects,
         "can_purge": role_can(request.membership.role, Action.PURGE_PROJECTS),
@@ -105,7 +104,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
 @member_required
 def project_edit(request: AuthedRequest, project_id: Any) -> HttpResponse:
     project, _ = _project(request, project_id, ProjectAction.EDIT)
-    form = forms.ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    form = forms.ProjectForm(request.POST or None, instance=copy.copy(project))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         services.project_update(project=project, actor=request.user, **fields)
