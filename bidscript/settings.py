@@ -282,6 +282,15 @@ STORAGES = {
     },
 }
 
+# ------------------------------------------------------------------ Documents
+# Limits checked before an upload is stored.
+
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
+DOCUMENT_MAX_UNZIPPED_BYTES = env.int("DOCUMENT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
+DOCUMENT_MAX_ZIP_ENTRIES = env.int("DOCUMENT_MAX_ZIP_ENTRIES", default=10_000)
+DOCUMENT_MAX_ZIP_RATIO = env.int("DOCUMENT_MAX_ZIP_RATIO", default=200)
+
 # ------------------------------------------------------------------ Email
 
 # EMAIL_URL: consolemail:// (default, prints mail), smtp+tls://user:password@host:587, ...
