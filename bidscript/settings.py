@@ -291,6 +291,19 @@ DOCUMENT_MAX_UNZIPPED_BYTES = env.int("DOCUMENT_MAX_UNZIPPED_BYTES", default=300
 DOCUMENT_MAX_ZIP_ENTRIES = env.int("DOCUMENT_MAX_ZIP_ENTRIES", default=10_000)
 DOCUMENT_MAX_ZIP_RATIO = env.int("DOCUMENT_MAX_ZIP_RATIO", default=200)
 
+# ------------------------------------------------------------------ Embeddings
+# "local": all-MiniLM-L6-v2 on onnxruntime, shipped in PyPI packages (no download at run time).
+# "openai": any OpenAI-compatible /embeddings endpoint (set the URL, key, model and dimension).
+
+EMBEDDING_PROVIDER = env.str("EMBEDDING_PROVIDER", default="local")
+EMBEDDING_DIMENSION = env.int("EMBEDDING_DIMENSION", default=384)
+EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
+EMBEDDING_THREADS = env.int("EMBEDDING_THREADS", default=2)
+EMBEDDING_BASE_URL = env.str("EMBEDDING_BASE_URL", default="https://api.openai.com/v1")
+EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
+EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="text-embedding-3-small")
+EMBEDDING_TIMEOUT = env.float("EMBEDDING_TIMEOUT", default=30.0)
+
 # ------------------------------------------------------------------ Email
 
 # EMAIL_URL: consolemail:// (default, prints mail), smtp+tls://user:password@host:587, ...
