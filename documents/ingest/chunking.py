@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from documents.ingest.parsers import ParsedDocument
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
-HEADING_SEPARATOR = " › "
+HEADING_SEPARATOR = " > "
 
 TokenCounter = Callable[[str], int]
 

@@ -28,10 +28,10 @@ def test_headings_start_new_chunks_and_keep_their_path():
 
     assert [(c.heading, c.text, c.page_start) for c in chunks] == [
         ("Method statement", "Mobilisation in four weeks.", 1),
-        ("Method statement › Social value", "Twelve apprentices.", 1),
+        ("Method statement > Social value", "Twelve apprentices.", 1),
         ("Pricing", "Fixed price for three years.", 2),
     ]
-    assert chunks[1].embedding_text == "Method statement › Social value\nTwelve apprentices."
+    assert chunks[1].embedding_text == "Method statement > Social value\nTwelve apprentices."
 
 
 def test_long_sections_split_by_size_with_overlap_and_page_ranges():
