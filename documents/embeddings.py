@@ -115,7 +115,10 @@ class OpenAICompatible:
         return _normalise(np.array([row["embedding"] for row in rows], dtype=np.float32))
 
 
-PROVIDERS = {"local": LocalMiniLM, "openai": OpenAICompatible}
+PROVIDERS: dict[str, type[LocalMiniLM] | type[OpenAICompatible]] = {
+    "local": LocalMiniLM,
+    "openai": OpenAICompatible,
+}
 
 
 @functools.cache
