@@ -1,5 +1,7 @@
+import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +9,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from bidscript.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# Housekeeping the worker runs with each heartbeat (e.g. requeueing jobs whose worker died).
+MAINTENANCE: list[Callable[[], object]] = []
+
+
+def register_maintenance[F: Callable[[], object]](job: F) -> F:
+    MAINTENANCE.append(job)
+    return job
+
+
+def maintenance_run() -> None:
+    """Run every registered housekeeping job; one failing does not stop the others."""
+    for job in MAINTENANCE:
+        try:
+            job()
+        except Exception:
+            logger.exception("Maintenance job %s failed", getattr(job, "__qualname__", job))
+
 
 # An answered heartbeat is renewed at most this often, so health checks stay cheap.
 HEARTBEAT_RENEW_INTERVAL = timedelta(seconds=15)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = "Documents and knowledge"
+
+    def ready(self) -> None:
+        from documents import services  # noqa: F401 - registers the stale-job sweeper

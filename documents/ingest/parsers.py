@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from documents.ingest.validation import FileKind
 
@@ -72,7 +72,7 @@ def _pages(numbered_blocks: Iterator[tuple[int, Block]]) -> ParsedDocument:
 # ------------------------------------------------------------------ PDF
 
 
-def parse_pdf(file: BinaryIO) -> ParsedDocument:
+def parse_pdf(file: IO[bytes]) -> ParsedDocument:
     from pypdf import PdfReader
 
     reader = PdfReader(file)
@@ -104,7 +104,7 @@ def _merge_body_lines(document: ParsedDocument) -> ParsedDocument:
 # ------------------------------------------------------------------ Word
 
 
-def parse_docx(file: BinaryIO) -> ParsedDocument:
+def parse_docx(file: IO[bytes]) -> ParsedDocument:
     """Headings from the Title/Heading N styles, tables row by row.
 
     Word files have no fixed pages; page numbers follow the page breaks Word recorded when it
@@ -144,7 +144,7 @@ def _docx_heading_level(style: str) -> int:
 # ------------------------------------------------------------------ Excel and PowerPoint
 
 
-def parse_xlsx(file: BinaryIO) -> ParsedDocument:
+def parse_xlsx(file: IO[bytes]) -> ParsedDocument:
     """One page per sheet: the sheet name as heading, then one block per non-empty row."""
     import openpyxl
 
@@ -162,7 +162,7 @@ def parse_xlsx(file: BinaryIO) -> ParsedDocument:
         workbook.close()
 
 
-def parse_pptx(file: BinaryIO) -> ParsedDocument:
+def parse_pptx(file: IO[bytes]) -> ParsedDocument:
     """One page per slide: the title as heading, then text frames and table rows in order."""
     from pptx import Presentation
 
@@ -189,11 +189,11 @@ def parse_pptx(file: BinaryIO) -> ParsedDocument:
 # ------------------------------------------------------------------ Plain text
 
 
-def _decode(file: BinaryIO) -> str:
+def _decode(file: IO[bytes]) -> str:
     return file.read().decode("utf-8-sig", errors="replace")
 
 
-def parse_text(file: BinaryIO) -> ParsedDocument:
+def parse_text(file: IO[bytes]) -> ParsedDocument:
     """Paragraphs separated by blank lines; form feeds start new pages."""
     return _pages(
         (number, Block(paragraph))
@@ -202,7 +202,7 @@ def parse_text(file: BinaryIO) -> ParsedDocument:
     )
 
 
-def parse_markdown(file: BinaryIO) -> ParsedDocument:
+def parse_markdown(file: IO[bytes]) -> ParsedDocument:
     def blocks() -> Iterator[tuple[int, Block]]:
         for number, page in enumerate(_decode(file).split("\f"), start=1):
             paragraph: list[str] = []
@@ -220,12 +220,12 @@ def parse_markdown(file: BinaryIO) -> ParsedDocument:
     return _pages(blocks())
 
 
-def parse_csv(file: BinaryIO) -> ParsedDocument:
+def parse_csv(file: IO[bytes]) -> ParsedDocument:
     rows = csv.reader(io.StringIO(_decode(file)))
     return _pages((1, Block(_row_text(row))) for row in rows)
 
 
-PARSERS: dict[FileKind, Callable[[BinaryIO], ParsedDocument]] = {
+PARSERS: dict[FileKind, Callable[[IO[bytes]], ParsedDocument]] = {
     FileKind.PDF: parse_pdf,
     FileKind.DOCX: parse_docx,
     FileKind.XLSX: parse_xlsx,
@@ -236,7 +236,7 @@ PARSERS: dict[FileKind, Callable[[BinaryIO], ParsedDocument]] = {
 }
 
 
-def parse(kind: FileKind, file: BinaryIO) -> ParsedDocument:
+def parse(kind: FileKind, file: IO[bytes]) -> ParsedDocument:
     """Parse a checked upload; a file whose content still cannot be read raises ParseError."""
     try:
         parsed = PARSERS[kind](file)

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
 from pypdf import PdfReader
@@ -66,7 +66,7 @@ class InspectedFile:
     page_count: int | None = None
 
 
-def inspect_upload(*, name: str, file: BinaryIO, size: int) -> InspectedFile:
+def inspect_upload(*, name: str, file: IO[bytes], size: int) -> InspectedFile:
     """Check a file before it is stored; raise UploadRefused with the reason if it must not be."""
     kind = _kind_from_name(name)
     if size == 0:
@@ -94,7 +94,7 @@ def _kind_from_name(name: str) -> FileKind:
     return EXTENSIONS[extension]
 
 
-def _check_content(name: str, kind: FileKind, head: bytes, file: BinaryIO) -> int | None:
+def _check_content(name: str, kind: FileKind, head: bytes, file: IO[bytes]) -> int | None:
     if kind is FileKind.PDF:
         return _check_pdf(name, head, file)
     if kind in OFFICE_MAIN_PARTS:
@@ -104,7 +104,7 @@ def _check_content(name: str, kind: FileKind, head: bytes, file: BinaryIO) -> in
     return None
 
 
-def _check_pdf(name: str, head: bytes, file: BinaryIO) -> int:
+def _check_pdf(name: str, head: bytes, file: IO[bytes]) -> int:
     if not head.lstrip()[:5] == b"%PDF-":
         raise UploadRefused(f"“{name}” is named .pdf but is not a PDF file.")
     try:
@@ -125,7 +125,7 @@ def _check_pdf(name: str, head: bytes, file: BinaryIO) -> int:
     return pages
 
 
-def _check_office(name: str, kind: FileKind, head: bytes, file: BinaryIO) -> None:
+def _check_office(name: str, kind: FileKind, head: bytes, file: IO[bytes]) -> None:
     label = kind.value.upper()
     if not head.startswith(b"PK\x03\x04"):
         raise UploadRefused(f"“{name}” is named .{kind.value} but is not a {label} file.")

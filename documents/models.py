@@ -1,0 +1,137 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from pgvector.django import HnswIndex
+from pgvector.django import VectorField
+
+from accounts.models import Company
+from bidscript.models import BaseModel
+from documents.ingest.validation import FileKind
+from projects.models import Project
+
+
+def _storage_path(document: "Document", filename: str) -> str:
+    """An opaque path: files are private and served only through a permission-checked view."""
+    return f"documents/{document.company_id}/{document.pk}.{document.kind}"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def alive(self) -> "DocumentQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> "DocumentQuerySet":
+        return self.filter(deleted_at__isnull=False)
+
+
+class Document(BaseModel):
+    """An uploaded file in the company library (no project) or in a bid's tender pack."""
+
+    class Label(models.TextChoices):
+        PRIMARY = "primary", "Primary: the buyer's tender documents"
+        SECONDARY = "secondary", "Secondary: specifications, contracts, schedules"
+        CONTEXTUAL = "contextual", "Contextual: planning notes, client research"
+        REFERENCE = "reference", "Reference: past proposals, templates, company evidence"
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="documents")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="documents"
+    )
+    title = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.name.title()) for k in FileKind])
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=_storage_path, max_length=255)
+    label = models.CharField(max_length=20, choices=Label.choices, default=Label.REFERENCE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    chunk_count = models.PositiveIntegerField(default=0)
+    parsed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["company", "-created_at"], name="document_company_created"),
+            models.Index(fields=["company", "project"], name="document_company_project"),
+            models.Index(fields=["status", "updated_at"], name="document_status_updated"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "sha256"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="document_unique_file_per_company",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="document_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chunk(models.Model):
+    """A passage of a document: its text, where it came from, its vector and its search terms."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="chunks")
+    # Copied from the document so searches filter on the chunk table alone.
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(max_length=20, choices=Document.Label.choices)
+    ordinal = models.PositiveIntegerField()
+    page_start = models.PositiveIntegerField()
+    page_end = models.PositiveIntegerField()
+    heading = models.TextField(blank=True)
+    text = models.TextField()
+    token_count = models.PositiveIntegerField()
+    embedding = VectorField(dimensions=settings.EMBEDDING_DIMENSION)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("heading", "text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "ordinal"]
+        indexes = [
+            models.Index(fields=["company", "project"], name="chunk_company_project"),
+            models.Index(fields=["document", "ordinal"], name="chunk_document_ordinal"),
+            HnswIndex(
+                name="chunk_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            GinIndex(fields=["search_vector"], name="chunk_search_vector_gin"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "ordinal"], name="chunk_unique_ordinal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} #{self.ordinal}"

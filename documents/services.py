@@ -1,0 +1,276 @@
+"""Writes and workflows for documents: upload, ingestion (parse → chunk → embed → index), retry,
+trash and restore.
+
+Ingestion is idempotent and all-or-nothing: the chunks of a run replace the previous ones in a
+single transaction at the end, so a crash leaves the old state (or none), never half an index.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+from typing import IO
+from typing import Any
+from typing import cast
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Category
+from accounts.audit import Severity
+from accounts.audit import activity_record
+from accounts.models import Company
+from accounts.models import User
+from accounts.services import company_touch
+from bidscript.exceptions import Conflict
+from bidscript.services import register_maintenance
+from documents.embeddings import embedder
+from documents.ingest.chunking import ChunkDraft
+from documents.ingest.chunking import chunk_document
+from documents.ingest.parsers import ParsedDocument
+from documents.ingest.parsers import ParseError
+from documents.ingest.parsers import parse
+from documents.ingest.validation import FileKind
+from documents.ingest.validation import inspect_upload
+from documents.models import Chunk
+from documents.models import Document
+from projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+Status = Document.Status
+# A document "processing" without a progress update for this long lost its worker.
+STALE_AFTER = timedelta(minutes=10)
+UNEXPECTED_FAILURE = "Processing failed unexpectedly. Retry it; if it fails again, contact support."
+
+
+def _record(document: Document, actor: User | None, action: str, **details: Any) -> None:
+    activity_record(
+        company=document.company, actor=actor, action=action, category=Category.DOCUMENT,
+        severity=details.pop("severity", Severity.INFO), target=document,
+        details={"title": document.title, **details},
+    )  # fmt: skip
+    company_touch(company_id=document.company_id)
+
+
+def _sha256(file: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for piece in file.chunks():
+        digest.update(piece)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _enqueue(document: Document) -> None:
+    from documents.tasks import ingest_document
+
+    document_id = str(document.pk)
+    transaction.on_commit(lambda: ingest_document.enqueue(document_id))
+
+
+# ------------------------------------------------------------------ Upload
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    company: Company,
+    uploaded_by: User,
+    file: UploadedFile,
+    label: str = Document.Label.REFERENCE,
+    project: Project | None = None,
+    title: str = "",
+) -> Document:
+    """Store a checked file and queue its ingestion. A refused file (UploadRefused) stores nothing."""
+    name = file.name or "upload"
+    inspected = inspect_upload(name=name, file=cast("IO[bytes]", file), size=file.size or 0)
+    sha256 = _sha256(file)
+    existing = Document.objects.filter(
+        company=company, sha256=sha256, deleted_at__isnull=True
+    ).first()
+    if existing is not None:
+        raise Conflict(f"“{name}” is already uploaded as “{existing.title}”.")
+    document = Document(
+        company=company, project=project, uploaded_by=uploaded_by, title=(title or name).strip()[:255],
+        filename=name[:255], kind=inspected.kind, content_type=inspected.content_type, size=file.size or 0,
+        sha256=sha256, label=label, status=Status.QUEUED, page_count=inspected.page_count,
+    )  # fmt: skip
+    document.full_clean(exclude=["file"])
+    document.file.save(name, file, save=False)
+    # The file is written before the row: if saving the row fails, remove the file again.
+    try:
+        document.save()
+        _record(document, uploaded_by, "document.uploaded", size=file.size, label=label)
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    _enqueue(document)
+    return document
+
+
+# ------------------------------------------------------------------ Ingestion
+
+
+def document_ingest(*, document_id: Any) -> Document | None:
+    """Run (or resume) ingestion of a queued document; a no-op for any other state."""
+    document = _claim(document_id)
+    if document is None:
+        return None
+    try:
+        parsed = _parse(document)
+        drafts = chunk_document(parsed, count_tokens=embedder().count_tokens)
+        vectors = _embed(document, drafts)
+        return _store(document, parsed, drafts, vectors)
+    except ParseError as error:
+        return document_fail(document_id=document.pk, reason=str(error))
+    except Exception:
+        logger.exception("Ingestion of document %s failed", document.pk)
+        return document_fail(document_id=document.pk, reason=UNEXPECTED_FAILURE)
+
+
+@transaction.atomic
+def _claim(document_id: Any) -> Document | None:
+    document = (
+        Document.objects.select_for_update(skip_locked=True)
+        .select_related("company")
+        .filter(pk=document_id, status=Status.QUEUED, deleted_at__isnull=True)
+        .first()
+    )
+    if document is not None:
+        _set_progress(document, 5, status=Status.PROCESSING)
+    return document
+
+
+def _set_progress(document: Document, progress: int, **fields: Any) -> None:
+    """Progress doubles as the job's heartbeat (updated_at), read by the stale-job sweeper."""
+    fields |= {"progress": progress, "updated_at": timezone.now()}
+    Document.objects.filter(pk=document.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(document, name, value)
+
+
+def _parse(document: Document) -> ParsedDocument:
+    with document.file.open("rb") as file:
+        parsed = parse(FileKind(document.kind), cast("IO[bytes]", file))
+    _set_progress(document, 20)
+    return parsed
+
+
+def _embed(document: Document, drafts: list[ChunkDraft]) -> list[Any]:
+    model, size = embedder(), settings.EMBEDDING_BATCH_SIZE
+    vectors: list[Any] = []
+    for start in range(0, len(drafts), size):
+        batch = drafts[start : start + size]
+        vectors.extend(model.embed([draft.embedding_text for draft in batch]))
+        _set_progress(document, 20 + 70 * (start + len(batch)) // max(1, len(drafts)))
+    return vectors
+
+
+@transaction.atomic
+def _store(
+    document: Document, parsed: ParsedDocument, drafts: list[ChunkDraft], vectors: list[Any]
+) -> Document:
+    """Swap in the new chunks and mark the document ready, all at once."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.status != Status.PROCESSING or locked.deleted_at is not None:
+        return locked  # retried, failed or trashed meanwhile: this run's result is not wanted
+    Chunk.objects.filter(document=locked).delete()
+    Chunk.objects.bulk_create(
+        Chunk(
+            document=locked, company_id=locked.company_id, project_id=locked.project_id, label=locked.label,
+            ordinal=draft.ordinal, page_start=draft.page_start, page_end=draft.page_end,
+            heading=draft.heading, text=draft.text, token_count=draft.token_count, embedding=vector,
+        )
+        for draft, vector in zip(drafts, vectors, strict=True)
+    )  # fmt: skip
+    _set_progress(
+        locked, 100, status=Status.READY, error="", page_count=parsed.page_count,
+        chunk_count=len(drafts), parsed_at=timezone.now(),
+    )  # fmt: skip
+    company_touch(company_id=locked.company_id)
+    return locked
+
+
+@transaction.atomic
+def document_fail(*, document_id: Any, reason: str) -> Document:
+    document = Document.objects.select_for_update().select_related("company").get(pk=document_id)
+    Chunk.objects.filter(document=document).delete()
+    _set_progress(document, 0, status=Status.FAILED, error=reason, chunk_count=0)
+    _record(document, None, "document.failed", severity=Severity.WARNING, reason=reason)
+    return document
+
+
+@transaction.atomic
+def document_reprocess(*, document: Document, actor: User) -> Document:
+    """Queue the document again (after a failure, or to re-embed with a new model)."""
+    if document.status in (Status.QUEUED, Status.PROCESSING):
+        raise Conflict("This document is already being processed.")
+    _set_progress(document, 0, status=Status.QUEUED, error="")
+    _record(document, actor, "document.reprocessed")
+    _enqueue(document)
+    return document
+
+
+@register_maintenance
+def documents_requeue_stale() -> int:
+    """Queue again the documents whose worker died mid-ingestion (no progress for a while)."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = list(
+        Document.objects.filter(status=Status.PROCESSING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for document_id in stale:
+        with transaction.atomic():
+            updated = Document.objects.filter(
+                pk=document_id, status=Status.PROCESSING, updated_at__lt=cutoff
+            )
+            if updated.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
+                _enqueue(Document(pk=document_id))
+    return len(stale)
+
+
+# ------------------------------------------------------------------ Library management
+
+
+@transaction.atomic
+def document_update(
+    *, document: Document, actor: User, title: str | None = None, label: str | None = None
+) -> Document:
+    changes = {"title": title.strip() if title else None, "label": label}
+    changed = {
+        name: value for name, value in changes.items() if value and value != getattr(document, name)
+    }
+    for name, value in changed.items():
+        setattr(document, name, value)
+    if changed:
+        document.full_clean(exclude=["file"])
+        document.save(update_fields=[*changed, "updated_at"])
+        if "label" in changed:
+            Chunk.objects.filter(document=document).update(label=document.label)
+        _record(document, actor, "document.updated", fields=sorted(changed))
+    return document
+
+
+@transaction.atomic
+def document_trash(*, document: Document, actor: User) -> Document:
+    if document.deleted_at is None:
+        document.deleted_at = timezone.now()
+        document.save(update_fields=["deleted_at", "updated_at"])
+        _record(document, actor, "document.deleted", severity=Severity.WARNING)
+    return document
+
+
+@transaction.atomic
+def document_restore(*, document: Document, actor: User) -> Document:
+    if document.deleted_at is not None:
+        clash = Document.objects.alive().filter(
+            company_id=document.company_id, sha256=document.sha256
+        )
+        if clash.exists():
+            raise Conflict("The same file was uploaded again since; delete that copy first.")
+        document.deleted_at = None
+        document.save(update_fields=["deleted_at", "updated_at"])
+        _record(document, actor, "document.restored")
+    return document
