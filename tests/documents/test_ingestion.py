@@ -21,7 +21,9 @@ Status = Document.Status
 @pytest.fixture
 def queued(company, owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        return services.document_upload(company=company, uploaded_by=owner, file=upload("itt.pdf", tender_pdf()))
+        return services.document_upload(
+            company=company, uploaded_by=owner, file=upload("itt.pdf", tender_pdf())
+        )
 
 
 def test_an_upload_is_stored_privately_and_queued(queued, company):
@@ -59,14 +61,18 @@ def test_running_ingestion_twice_does_not_duplicate_chunks(queued, owner):
 
 def test_the_same_file_twice_in_a_company_is_reported_not_duplicated(queued, company, owner):
     with pytest.raises(Conflict, match="already uploaded as “itt.pdf”"):
-        services.document_upload(company=company, uploaded_by=owner, file=upload("copy.pdf", tender_pdf()))
+        services.document_upload(
+            company=company, uploaded_by=owner, file=upload("copy.pdf", tender_pdf())
+        )
 
     assert Document.objects.count() == 1
 
 
 def test_a_refused_file_leaves_no_row_and_no_file(company, owner, settings):
     with pytest.raises(UploadRefused):
-        services.document_upload(company=company, uploaded_by=owner, file=upload("locked.pdf", files.encrypted_pdf()))
+        services.document_upload(
+            company=company, uploaded_by=owner, file=upload("locked.pdf", files.encrypted_pdf())
+        )
 
     assert not Document.objects.exists()
     media = settings.MEDIA_ROOT
@@ -74,7 +80,9 @@ def test_a_refused_file_leaves_no_row_and_no_file(company, owner, settings):
 
 
 def test_a_file_without_text_fails_with_a_reason_and_can_be_retried(company, owner):
-    document = services.document_upload(company=company, uploaded_by=owner, file=upload("scan.pdf", files.pdf([[]])))
+    document = services.document_upload(
+        company=company, uploaded_by=owner, file=upload("scan.pdf", files.pdf([[]]))
+    )
 
     failed = services.document_ingest(document_id=document.pk)
 
@@ -120,6 +128,8 @@ def test_trash_and_restore(queued, owner):
 def test_changing_the_label_relabels_the_chunks(queued, owner):
     services.document_ingest(document_id=queued.pk)
 
-    services.document_update(document=Document.objects.get(pk=queued.pk), actor=owner, label="primary")
+    services.document_update(
+        document=Document.objects.get(pk=queued.pk), actor=owner, label="primary"
+    )
 
     assert set(Chunk.objects.filter(document=queued).values_list("label", flat=True)) == {"primary"}
