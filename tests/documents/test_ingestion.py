@@ -60,7 +60,7 @@ def test_running_ingestion_twice_does_not_duplicate_chunks(queued, owner):
 
 
 def test_the_same_file_twice_in_a_company_is_reported_not_duplicated(queued, company, owner):
-    with pytest.raises(Conflict, match="already uploaded as “itt.pdf”"):
+    with pytest.raises(Conflict, match=r"already uploaded as “itt\.pdf”"):
         services.document_upload(
             company=company, uploaded_by=owner, file=upload("copy.pdf", tender_pdf())
         )
