@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 Status = Document.Status
 
 
+def ingest(document_id) -> Document:
+    document = services.document_ingest(document_id=document_id)
+    assert document is not None
+    return document
+
+
 @pytest.fixture
 def queued(company, owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
@@ -35,7 +41,7 @@ def test_an_upload_is_stored_privately_and_queued(queued, company):
 
 
 def test_ingestion_makes_page_and_heading_aware_chunks_with_vectors(queued):
-    document = services.document_ingest(document_id=queued.pk)
+    document = ingest(queued.pk)
 
     assert document.status == Status.READY
     assert document.progress == 100
@@ -84,7 +90,7 @@ def test_a_file_without_text_fails_with_a_reason_and_can_be_retried(company, own
         company=company, uploaded_by=owner, file=upload("scan.pdf", files.pdf([[]]))
     )
 
-    failed = services.document_ingest(document_id=document.pk)
+    failed = ingest(document.pk)
 
     assert failed.status == Status.FAILED
     assert "No text was found" in failed.error
@@ -98,7 +104,7 @@ def test_an_unexpected_crash_fails_the_document_without_half_an_index(queued, mo
 
     monkeypatch.setattr(services, "_embed", explode)
 
-    document = services.document_ingest(document_id=queued.pk)
+    document = ingest(queued.pk)
 
     assert document.status == Status.FAILED
     assert document.error == services.UNEXPECTED_FAILURE
