@@ -22,6 +22,7 @@ class Action(StrEnum):
     CREATE_PROJECTS = "create bids"
     SEE_ALL_PROJECTS = "see and lead every bid"
     PURGE_PROJECTS = "delete bids permanently"
+    MANAGE_LIBRARY = "upload and manage company library documents"
     VIEW_ACTIVITY = "view the activity log"
     SEARCH_USERS = "search users"
     USE_API_TOKENS = "create and revoke own API tokens"
@@ -41,6 +42,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CREATE_PROJECTS: frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER}),
     Action.SEE_ALL_PROJECTS: _MANAGERS,
     Action.PURGE_PROJECTS: _MANAGERS,
+    Action.MANAGE_LIBRARY: frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER}),
     Action.VIEW_ACTIVITY: _MANAGERS,
     Action.SEARCH_USERS: _MANAGERS,
     Action.USE_API_TOKENS: _EVERYONE,

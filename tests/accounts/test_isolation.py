@@ -46,9 +46,19 @@ def parameters(pattern: URLPattern) -> list[str]:
 
 
 @pytest.fixture
-def victim_objects(company, owner, member):
+def victim_objects(company, owner, member, settings, tmp_path):
     """One of each tenant object in the victim company, by the id name routes use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as documents
     from projects import services as projects
+
+    settings.MEDIA_ROOT = tmp_path
+    document = documents.document_upload(
+        company=company,
+        uploaded_by=owner,
+        file=SimpleUploadedFile("policy.txt", b"Our quality policy."),
+    )
 
     project = projects.project_create(company=company, created_by=owner, name="Victim bid")
     theme = projects.theme_create(
@@ -76,6 +86,7 @@ def victim_objects(company, owner, member):
         "project_id": project.pk,
         "project_member_id": project_member.pk,
         "theme_id": theme.pk,
+        "document_id": document.pk,
     }
 
 

@@ -1,0 +1,223 @@
+"""REST API for documents: upload, list, status, label/title, trash/restore, reprocess, download, chunks."""
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api import CompanyScopedViewSet
+from accounts.api import user_of
+from accounts.permissions import Action
+from accounts.permissions import require
+from bidscript.exceptions import Conflict
+from documents import selectors
+from documents import services
+from documents.ingest.validation import UploadRefused
+from documents.models import Document
+from projects.permissions import ProjectAction
+from projects.permissions import project_role
+from projects.permissions import require_project
+from projects.selectors import project_get
+
+
+class DocumentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    filename = serializers.CharField()
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    label = serializers.ChoiceField(choices=Document.Label.choices)  # type: ignore[assignment]
+    status = serializers.ChoiceField(choices=Document.Status.choices)
+    progress = serializers.IntegerField()
+    error = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True)
+    chunk_count = serializers.IntegerField()
+    project = serializers.UUIDField(source="project_id", allow_null=True)
+    uploaded_at = serializers.DateTimeField(source="created_at")
+    parsed_at = serializers.DateTimeField(allow_null=True)
+    deleted_at = serializers.DateTimeField(allow_null=True)
+
+
+class UploadInput(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=20)
+    label = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Document.Label.choices, default=Document.Label.REFERENCE
+    )
+    project = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A bid; leave out for the company library."
+    )
+    metadata = serializers.CharField(
+        required=False, help_text='Optional JSON, e.g. {"title": "ITT volume 1"} (single file).'
+    )
+
+
+class UploadOutput(serializers.Serializer):
+    uploaded = DocumentOutput(many=True)
+    refused = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class DocumentUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=255, required=False)
+    label = serializers.ChoiceField(choices=Document.Label.choices, required=False)  # type: ignore[assignment]
+
+
+class DocumentFilterInput(serializers.Serializer):
+    project = serializers.CharField(required=False, default="", help_text='A bid id, or "library".')
+    label = serializers.ChoiceField(choices=Document.Label.choices, required=False, default="")  # type: ignore[assignment]
+    status = serializers.ChoiceField(choices=Document.Status.choices, required=False, default="")
+    search = serializers.CharField(required=False, default="")
+
+
+class ChunkOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    ordinal = serializers.IntegerField()
+    page_start = serializers.IntegerField()
+    page_end = serializers.IntegerField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    token_count = serializers.IntegerField()
+
+
+class DocumentViewSet(CompanyScopedViewSet):
+    """Documents of the current company: its library and the tender packs of bids you can see."""
+
+    queryset = Document.objects.select_related("project")
+    lookup_url_kwarg = "document_id"
+    serializer_class = DocumentOutput
+
+    def narrow_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        visible = selectors.document_queryset(
+            membership=self.membership, trashed=self.action == "restore"
+        )
+        return queryset.filter(pk__in=visible.values("pk"))
+
+    def _managed(self) -> Document:
+        document = self.get_object()
+        if not selectors.can_manage_document(self.membership, document):
+            raise PermissionDenied("You cannot change this document.")
+        return document
+
+    @extend_schema(parameters=[DocumentFilterInput], responses=DocumentOutput(many=True))
+    def list(self, request: Request) -> Response:
+        filters = DocumentFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        documents = selectors.document_queryset(
+            membership=self.membership, **filters.validated_data
+        )
+        page = self.paginate_queryset(documents)
+        return self.get_paginated_response(DocumentOutput(page, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: UploadOutput})
+    def create(self, request: Request) -> Response:
+        """Upload one or more files; each is checked, and refused ones are listed with the reason."""
+        data = UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = self._upload_target(data.validated_data.get("project"))
+        metadata = _metadata(data.validated_data.get("metadata"))
+        uploaded, refused = [], []
+        for file in data.validated_data["files"]:
+            try:
+                uploaded.append(
+                    services.document_upload(
+                        company=self.membership.company,
+                        uploaded_by=user_of(request),
+                        file=file,
+                        label=data.validated_data["label"],
+                        project=project,
+                        title=metadata.get("title", ""),
+                    )
+                )
+            except (UploadRefused, Conflict) as error:
+                refused.append({"filename": file.name, "reason": str(error)})
+        code = status.HTTP_201_CREATED if uploaded else status.HTTP_400_BAD_REQUEST
+        body = {"uploaded": DocumentOutput(uploaded, many=True).data, "refused": refused}
+        if not uploaded:
+            body = {"message": "No file was accepted.", "code": "invalid", **body}
+        return Response(body, status=code)
+
+    def _upload_target(self, project_id: Any) -> Any:
+        if project_id is None:
+            require(self.membership, Action.MANAGE_LIBRARY)
+            return None
+        project = project_get(membership=self.membership, project_id=project_id)
+        require_project(project_role(self.membership, project), ProjectAction.EDIT)
+        return project
+
+    def retrieve(self, request: Request, document_id: Any = None) -> Response:
+        return Response(DocumentOutput(self.get_object()).data)
+
+    @extend_schema(request=DocumentUpdateInput, responses=DocumentOutput)
+    def partial_update(self, request: Request, document_id: Any = None) -> Response:
+        document = self._managed()
+        data = DocumentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_update(
+            document=document, actor=user_of(request), **data.validated_data
+        )
+        return Response(DocumentOutput(document).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, document_id: Any = None) -> Response:
+        """Move to the trash (restore with POST …/restore/)."""
+        services.document_trash(document=self._managed(), actor=user_of(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=DocumentOutput)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, document_id: Any = None) -> Response:
+        document = services.document_restore(document=self._managed(), actor=user_of(request))
+        return Response(DocumentOutput(document).data)
+
+    @extend_schema(request=None, responses=DocumentOutput)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request: Request, document_id: Any = None) -> Response:
+        document = services.document_reprocess(document=self._managed(), actor=user_of(request))
+        return Response(DocumentOutput(document).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The original file.")
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, document_id: Any = None) -> FileResponse:
+        return download_response(self.get_object())
+
+    @extend_schema(responses=ChunkOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def chunks(self, request: Request, document_id: Any = None) -> Response:
+        page = self.paginate_queryset(selectors.document_chunks(document=self.get_object()))
+        return self.get_paginated_response(ChunkOutput(page, many=True).data)
+
+
+def download_response(document: Document) -> FileResponse:
+    """The stored file as an attachment, never rendered inline."""
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+
+
+def _metadata(raw: str | None) -> dict[str, str]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise serializers.ValidationError({"metadata": "Not valid JSON."}) from error
+    if not isinstance(value, dict):
+        raise serializers.ValidationError({"metadata": "Must be a JSON object."})
+    return {key: str(item) for key, item in value.items() if key == "title"}

@@ -1,0 +1,75 @@
+"""Reads for documents. A bid's documents are visible to those who can see the bid; the
+company library to every member of the company."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Membership
+from accounts.permissions import Action
+from accounts.permissions import role_can
+from documents.models import Chunk
+from documents.models import Document
+from projects.models import Project
+from projects.permissions import ProjectAction
+from projects.permissions import project_can
+from projects.permissions import project_role
+
+
+def document_queryset(
+    *,
+    membership: Membership,
+    project: Any = None,
+    label: str = "",
+    status: str = "",
+    search: str = "",
+    trashed: bool = False,
+) -> QuerySet[Document]:
+    """The documents the member may see, newest first; ``project="library"`` for the library only."""
+    documents = Document.objects.filter(company_id=membership.company_id)
+    if not role_can(membership.role, Action.SEE_ALL_PROJECTS):
+        bids = Project.objects.visible_to(membership).values("pk")
+        documents = documents.filter(Q(project__isnull=True) | Q(project__in=bids))
+    documents = documents.trashed() if trashed else documents.alive()
+    if project == "library":
+        documents = documents.filter(project__isnull=True)
+    elif project:
+        documents = documents.filter(project_id=project)
+    if label:
+        documents = documents.filter(label=label)
+    if status:
+        documents = documents.filter(status=status)
+    if search:
+        documents = documents.filter(Q(title__icontains=search) | Q(filename__icontains=search))
+    return documents.select_related("project", "uploaded_by").order_by("-created_at")
+
+
+def document_get(*, membership: Membership, document_id: Any, trashed: bool = False) -> Document:
+    try:
+        return document_queryset(membership=membership, trashed=trashed).get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def can_manage_document(membership: Membership, document: Document) -> bool:
+    """Library documents: company members who may manage the library; bid documents: the bid's editors."""
+    if document.project is None:
+        return role_can(membership.role, Action.MANAGE_LIBRARY)
+    return project_can(project_role(membership, document.project), ProjectAction.EDIT)
+
+
+def document_chunks(*, document: Document) -> QuerySet[Chunk]:
+    return (
+        Chunk.objects.filter(document=document)
+        .only("id", "ordinal", "page_start", "page_end", "heading", "text", "token_count")
+        .order_by("ordinal")
+    )
+
+
+def statuses(*, membership: Membership, document_ids: list[Any]) -> list[dict[str, Any]]:
+    """Status and progress of the given documents the member may see (for live updates)."""
+    rows = document_queryset(membership=membership).filter(pk__in=document_ids)
+    fields = ("id", "status", "progress", "error", "chunk_count", "page_count")
+    return [dict(row) for row in rows.values(*fields)]
