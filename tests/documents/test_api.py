@@ -89,7 +89,7 @@ def test_download_returns_the_original_file_as_an_attachment(company, owner):
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="itt.pdf"')
-    assert b"".join(response.streaming_content) == tender_pdf()
+    assert response.getvalue() == tender_pdf()
 
 
 def test_status_progress_and_chunks_after_ingestion(company, owner):
