@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 from rest_framework.exceptions import NotFound
@@ -30,7 +31,7 @@ from accounts.models import User
 
 SESSION_KEY = "bidscript_company_id"
 
-ViewFunction = Callable[..., HttpResponse]
+ViewFunction = Callable[..., HttpResponseBase]
 
 
 class AuthedRequest(HttpRequest):
@@ -110,7 +111,7 @@ def member_required(view: ViewFunction) -> ViewFunction:
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.membership:
             messages.info(request, "You are not in a company yet: create a workspace to start.")
             return redirect("accounts:company")

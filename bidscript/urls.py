@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -47,6 +47,9 @@ class ProjectOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     deleted_at = serializers.DateTimeField(allow_null=True)
+    document_count = serializers.IntegerField(
+        allow_null=True, help_text="Documents not in the trash."
+    )
 
 
 class ProjectDetailOutput(ProjectOutput):

@@ -17,6 +17,8 @@ from accounts.permissions import role_can
 from accounts.tenancy import AuthedRequest
 from accounts.tenancy import member_required
 from bidscript.pages import attempt
+from documents.forms import UploadForm
+from documents.selectors import document_queryset
 from projects import forms
 from projects import selectors
 from projects import services
@@ -131,6 +133,8 @@ def project_detail(request: AuthedRequest, project_id: Any) -> HttpResponse:
         "theme_form": forms.ThemeForm(),
         "member_roles": ProjectMember.Role.choices,
         "statuses": [(s, Project.Status(s).label) for s in project.allowed_transitions()],
+        "documents": document_queryset(membership=membership, project=project.pk),
+        "upload_form": UploadForm(),
     }
     return render(request, "projects/detail.html", context)
 

@@ -126,3 +126,26 @@ def test_label_title_trash_restore_and_reprocess(company, owner):
     assert client.post(f"{url}restore/").status_code == 200
     assert client.post(f"{url}reprocess/").json()["status"] == "queued"
     assert client.post(f"{url}reprocess/").status_code == 409
+
+
+def test_bid_lists_and_the_dashboard_count_each_bids_documents(company, owner, member):
+    bid = projects.project_create(company=company, created_by=owner, name="Courts cleaning")
+    projects.project_member_set(project=bid, user=member, role="writer", actor=owner)
+    for n in range(3):
+        services.document_upload(
+            company=company,
+            uploaded_by=owner,
+            file=upload(f"d{n}.txt", f"doc {n}".encode()),
+            project=bid,
+        )
+    trashed = services.document_upload(
+        company=company, uploaded_by=owner, file=upload("old.txt", b"old"), project=bid
+    )
+    services.document_trash(document=trashed, actor=owner)
+    client = client_for(owner)
+
+    listed = client.get("/api/v1/projects/").json()["results"]
+    board = client.get("/dashboard/").context["board"]
+
+    assert [row["document_count"] for row in listed] == [3]
+    assert [row["document_count"] for row in board["mine"]] == [3]

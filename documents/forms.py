@@ -1,0 +1,81 @@
+from typing import Any
+
+from django import forms
+
+from accounts.models import Membership
+from documents.models import Document
+from projects.models import Project
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; empty ones pass here so the upload checks can explain them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.txt,.md,.csv"})
+        )
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(  # type: ignore[assignment] # the field is named like the API's
+        label="Files",
+        help_text="PDF, Word, Excel, PowerPoint, text, Markdown or CSV; up to 50 MB each.",
+    )
+    label = forms.ChoiceField(choices=Document.Label.choices, initial=Document.Label.REFERENCE)
+
+
+class DocumentEditForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ("title", "label")
+
+
+class LibraryFilterForm(forms.Form):
+    search = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title or file name"}),
+    )
+    project = forms.ChoiceField(required=False, label="Where")
+    label = forms.ChoiceField(choices=[("", "Any label"), *Document.Label.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Document.Status.choices], required=False
+    )
+    trashed = forms.BooleanField(required=False, label="Show the trash")
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bids = (
+            Project.objects.visible_to(membership)
+            .alive()
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        where = self.fields["project"]
+        assert isinstance(where, forms.ChoiceField)  # noqa: S101 - declared above
+        where.choices = [
+            ("", "Everywhere"),
+            ("library", "Company library"),
+            *((str(pk), name) for pk, name in bids),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            key: data.get(key) or default
+            for key, default in (
+                ("search", ""),
+                ("project", ""),
+                ("label", ""),
+                ("status", ""),
+                ("trashed", False),
+            )
+        }
