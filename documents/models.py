@@ -10,7 +10,7 @@ from pgvector.django import VectorField
 
 from accounts.models import Company
 from bidscript.models import BaseModel
-from documents.ingest.validation import FileKind
+from documents.ingest.validation import KIND_LABELS
 from projects.models import Project
 
 
@@ -52,7 +52,7 @@ class Document(BaseModel):
     )
     title = models.CharField(max_length=255)
     filename = models.CharField(max_length=255)
-    kind = models.CharField(max_length=20, choices=[(k.value, k.name.title()) for k in FileKind])
+    kind = models.CharField(max_length=20, choices=list(KIND_LABELS.items()))
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)

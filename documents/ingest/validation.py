@@ -26,6 +26,15 @@ class FileKind(StrEnum):
     CSV = "csv"
 
 
+KIND_LABELS = {
+    FileKind.PDF: "PDF",
+    FileKind.DOCX: "Word",
+    FileKind.XLSX: "Excel",
+    FileKind.PPTX: "PowerPoint",
+    FileKind.TEXT: "Text",
+    FileKind.MARKDOWN: "Markdown",
+    FileKind.CSV: "CSV",
+}
 EXTENSIONS = {
     ".pdf": FileKind.PDF,
     ".docx": FileKind.DOCX,

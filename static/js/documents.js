@@ -24,10 +24,11 @@
         const body = JSON.parse(request.responseText || "{}");
         const refused = (body.refused || [])[0];
         item.classList.add(refused || request.status >= 400 ? "upload--refused" : "upload--done");
-        item.append(document.createTextNode(refused ? ` — ${refused.reason}` : request.status >= 400 ? ` — ${body.message}` : " — uploaded"));
-        resolve();
+        const ok = !refused && request.status < 400;
+        item.append(document.createTextNode(ok ? " — uploaded" : ` — ${refused ? refused.reason : body.message}`));
+        resolve(ok);
       });
-      request.addEventListener("error", () => { item.classList.add("upload--refused"); resolve(); });
+      request.addEventListener("error", () => { item.classList.add("upload--refused"); resolve(false); });
       request.send(data);
     });
   }
@@ -37,8 +38,10 @@
     const zone = form.querySelector("[data-dropzone]");
     const list = form.querySelector("[data-upload-list]");
     const send = async (files) => {
-      for (const file of files) await uploadOne(form, file, list);
-      window.setTimeout(() => window.location.reload(), 800);
+      const results = [];
+      for (const file of files) results.push(await uploadOne(form, file, list));
+      // Keep refusals on screen; when everything was accepted, show the new rows.
+      if (results.every(Boolean)) window.setTimeout(() => window.location.reload(), 800);
     };
     form.addEventListener("submit", (event) => {
       if (!input.files.length) return;
