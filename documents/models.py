@@ -52,7 +52,9 @@ class Document(BaseModel):
     )
     title = models.CharField(max_length=255)
     filename = models.CharField(max_length=255)
-    kind = models.CharField(max_length=20, choices=list(KIND_LABELS.items()))
+    kind = models.CharField(
+        max_length=20, choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
+    )
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('title', models.CharField(max_length=255)),
                 ('filename', models.CharField(max_length=255)),
-                ('kind', models.CharField(choices=[(documents.ingest.validation.FileKind['PDF'], max_length=20)),
+                ('kind', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'Word'), ('xlsx', 'Excel'), ('pptx', 'PowerPoint'), ('text', 'Text'), ('markdown', 'Markdown'), ('csv', 'CSV')], max_length=20)),
                 ('content_type', models.CharField(max_length=120)),
                 ('size', models.PositiveBigIntegerField()),
                 ('sha256', models.CharField(max_length=64)),
