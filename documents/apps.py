@@ -7,3 +7,4 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents import services  # noqa: F401 - registers the stale-job sweeper
+        from documents import signals  # noqa: F401 - connects the receivers

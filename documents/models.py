@@ -109,6 +109,8 @@ class Chunk(models.Model):
     heading = models.TextField(blank=True)
     text = models.TextField()
     token_count = models.PositiveIntegerField()
+    # Total lexeme occurrences in search_vector: the document length BM25 normalises by.
+    term_count = models.PositiveIntegerField(default=0)
     embedding = VectorField(dimensions=settings.EMBEDDING_DIMENSION)
     search_vector = models.GeneratedField(
         expression=SearchVector("heading", "text", config="english"),
@@ -137,3 +139,30 @@ class Chunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} #{self.ordinal}"
+
+
+class TermStat(models.Model):
+    """BM25 document frequency: in how many of the company's chunks a lexeme occurs."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    term = models.TextField()
+    chunk_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "term"], name="term_stat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.chunk_count}"
+
+
+class CorpusStat(models.Model):
+    """BM25 corpus size per company: chunk count and total lexeme occurrences."""
+
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    chunk_count = models.PositiveIntegerField(default=0)
+    term_count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.chunk_count} chunks"

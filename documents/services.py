@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.services import company_touch
 from bidscript.exceptions import Conflict
 from bidscript.services import register_maintenance
+from documents import bm25
 from documents.embeddings import embedder
 from documents.ingest.chunking import ChunkDraft
 from documents.ingest.chunking import chunk_document
@@ -175,7 +176,7 @@ def _store(
     locked = Document.objects.select_for_update().get(pk=document.pk)
     if locked.status != Status.PROCESSING or locked.deleted_at is not None:
         return locked  # retried, failed or trashed meanwhile: this run's result is not wanted
-    Chunk.objects.filter(document=locked).delete()
+    _delete_chunks(locked)
     Chunk.objects.bulk_create(
         Chunk(
             document=locked, company_id=locked.company_id, project_id=locked.project_id, label=locked.label,
@@ -184,6 +185,7 @@ def _store(
         )
         for draft, vector in zip(drafts, vectors, strict=True)
     )  # fmt: skip
+    bm25.index_document(locked.pk)
     _set_progress(
         locked, 100, status=Status.READY, error="", page_count=parsed.page_count,
         chunk_count=len(drafts), parsed_at=timezone.now(),
@@ -192,10 +194,15 @@ def _store(
     return locked
 
 
+def _delete_chunks(document: Document) -> None:
+    bm25.unindex_document(document.pk)
+    Chunk.objects.filter(document=document).delete()
+
+
 @transaction.atomic
 def document_fail(*, document_id: Any, reason: str) -> Document:
     document = Document.objects.select_for_update().select_related("company").get(pk=document_id)
-    Chunk.objects.filter(document=document).delete()
+    _delete_chunks(document)
     _set_progress(document, 0, status=Status.FAILED, error=reason, chunk_count=0)
     _record(document, None, "document.failed", severity=Severity.WARNING, reason=reason)
     return document

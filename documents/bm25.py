@@ -1,0 +1,127 @@
+"""BM25 over PostgreSQL's own text search lexemes, with per-company statistics kept in tables.
+
+``to_tsvector('english', …)`` tokenises and stems (the generated ``Chunk.search_vector``);
+``TermStat`` holds each lexeme's chunk frequency per company and ``CorpusStat`` the company's
+chunk count and total length. Both move in the same transaction as the chunks they describe.
+Scoring is Okapi BM25 (k1 = 1.2, b = 0.75) with the query's lexemes OR-ed, never AND-ed.
+"""
+
+from typing import Any
+
+from django.db import connection
+
+K1 = 1.2
+B = 0.75
+
+_DOCUMENT_TERMS = """
+    SELECT c.company_id, u.lexeme, count(*) AS n
+    FROM documents_chunk c, unnest(c.search_vector) u
+    WHERE c.document_id = %(document)s
+    GROUP BY c.company_id, u.lexeme
+"""
+
+
+def index_document(document_id: Any) -> None:
+    """Add a document's freshly written chunks to its company's statistics."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE documents_chunk c SET term_count = coalesce(
+                (SELECT sum(coalesce(array_length(u.positions, 1), 1)) FROM unnest(c.search_vector) u), 0)
+            WHERE c.document_id = %(document)s
+            """,
+            {"document": document_id},
+        )
+        # ORDER BY: concurrent ingestions lock term rows in the same order, so they cannot deadlock.
+        cursor.execute(
+            f"""
+            INSERT INTO documents_termstat (company_id, term, chunk_count)
+            SELECT company_id, lexeme, n FROM ({_DOCUMENT_TERMS}) d ORDER BY lexeme
+            ON CONFLICT (company_id, term)
+            DO UPDATE SET chunk_count = documents_termstat.chunk_count + EXCLUDED.chunk_count
+            """,  # noqa: S608 - a constant fragment, values are parameters
+            {"document": document_id},
+        )
+        cursor.execute(
+            """
+            INSERT INTO documents_corpusstat (company_id, chunk_count, term_count)
+            SELECT company_id, count(*), coalesce(sum(term_count), 0)
+            FROM documents_chunk WHERE document_id = %(document)s GROUP BY company_id
+            ON CONFLICT (company_id) DO UPDATE SET
+                chunk_count = documents_corpusstat.chunk_count + EXCLUDED.chunk_count,
+                term_count = documents_corpusstat.term_count + EXCLUDED.term_count
+            """,
+            {"document": document_id},
+        )
+
+
+def unindex_document(document_id: Any) -> None:
+    """Take a document's chunks out of the statistics (call before deleting them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE documents_termstat t SET chunk_count = t.chunk_count - d.n
+            FROM (SELECT * FROM ({_DOCUMENT_TERMS}) x ORDER BY lexeme) d
+            WHERE t.company_id = d.company_id AND t.term = d.lexeme
+            """,  # noqa: S608 - a constant fragment, values are parameters
+            {"document": document_id},
+        )
+        cursor.execute(
+            """
+            UPDATE documents_corpusstat s SET chunk_count = s.chunk_count - d.chunks,
+                term_count = s.term_count - d.terms
+            FROM (SELECT company_id, count(*) AS chunks, coalesce(sum(term_count), 0) AS terms
+                  FROM documents_chunk WHERE document_id = %(document)s GROUP BY company_id) d
+            WHERE s.company_id = d.company_id
+            """,
+            {"document": document_id},
+        )
+        cursor.execute("DELETE FROM documents_termstat WHERE chunk_count <= 0")
+
+
+# The chunk ids in scope come in as a subquery (company, visibility, bid, labels, documents).
+SCORE_SQL = """
+    WITH query_terms AS (
+        SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', %(query)s)) u
+    ),
+    corpus AS (
+        SELECT chunk_count AS n, greatest(term_count::float / greatest(chunk_count, 1), 1) AS avgdl
+        FROM documents_corpusstat WHERE company_id = %(company)s
+    ),
+    weights AS (
+        SELECT t.term, ln(1 + (corpus.n - t.chunk_count + 0.5) / (t.chunk_count + 0.5)) AS idf
+        FROM documents_termstat t JOIN query_terms q ON q.term = t.term, corpus
+        WHERE t.company_id = %(company)s
+    )
+    SELECT c.id, sum(
+        w.idf * coalesce(array_length(u.positions, 1), 1) * (%(k1)s + 1)
+        / (coalesce(array_length(u.positions, 1), 1)
+           + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / corpus.avgdl))
+    ) AS score
+    FROM documents_chunk c
+    CROSS JOIN corpus
+    CROSS JOIN LATERAL unnest(c.search_vector) u
+    JOIN weights w ON w.term = u.lexeme
+    WHERE c.search_vector @@ replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery
+      AND c.id IN ({scope})
+    GROUP BY c.id
+    ORDER BY score DESC, c.id
+    LIMIT %(limit)s
+"""
+
+
+def bm25_search(
+    *, company_id: Any, query: str, scope_sql: str, scope_params: list[Any], limit: int
+) -> list[tuple[Any, float]]:
+    """(chunk id, BM25 score) of the best-matching chunks among those the scope subquery selects."""
+    if not query.strip():
+        return []
+    named = {"query": query, "company": company_id, "k1": K1, "b": B, "limit": limit}
+    # The scope subquery uses positional parameters; turn them into named ones.
+    scope = scope_sql
+    for index, value in enumerate(scope_params):
+        scope = scope.replace("%s", f"%(scope_{index})s", 1)
+        named[f"scope_{index}"] = value
+    with connection.cursor() as cursor:
+        cursor.execute(SCORE_SQL.format(scope=scope), named)
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,185 @@
+"""Hybrid retrieval over a member's chunks: dense (pgvector HNSW) + keyword (BM25), fused by RRF.
+
+The scope (company, bids the member can see, documents not in the trash and ready, optional
+bid/labels/documents) is applied *before* ranking in both legs. Search never reads the cache.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import connection
+from django.db import transaction
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
+from pgvector.django import CosineDistance
+
+from accounts.models import Membership
+from accounts.permissions import Action
+from accounts.permissions import role_can
+from documents import bm25
+from documents.embeddings import embedder
+from documents.models import Chunk
+from documents.models import Document
+from projects.models import Project
+
+RRF_K = 60
+MIN_CANDIDATES = 50
+# Private-use characters mark highlights, so document text can be escaped before <mark> goes in.
+START, STOP = "\ue000", "\ue001"
+
+
+class Mode(StrEnum):
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    KEYWORD = "keyword"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk_id: Any
+    document_id: Any
+    document_title: str
+    project_id: Any
+    label: str
+    page_start: int
+    page_end: int
+    heading: str
+    text: str
+    snippet_html: SafeString
+    score: float
+
+
+def search_scope(
+    *,
+    membership: Membership,
+    project: Any = None,
+    labels: list[str] | None = None,
+    document_ids: list[Any] | None = None,
+) -> QuerySet[Chunk]:
+    """The chunks this member may retrieve: tenancy first, then the caller's narrowing."""
+    chunks = Chunk.objects.filter(
+        company_id=membership.company_id,
+        document__deleted_at__isnull=True,
+        document__status=Document.Status.READY,
+    )
+    if not role_can(membership.role, Action.SEE_ALL_PROJECTS):
+        bids = Project.objects.visible_to(membership).values("pk")
+        chunks = chunks.filter(Q(project__isnull=True) | Q(project__in=bids))
+    if project:
+        chunks = chunks.filter(Q(project_id=project) | Q(project__isnull=True))
+    if labels:
+        chunks = chunks.filter(label__in=labels)
+    if document_ids:
+        chunks = chunks.filter(document_id__in=document_ids)
+    return chunks
+
+
+def chunk_search(
+    *,
+    membership: Membership,
+    query: str,
+    project: Any = None,
+    labels: list[str] | None = None,
+    document_ids: list[Any] | None = None,
+    k: int = 10,
+    mode: str = Mode.HYBRID,
+) -> list[SearchHit]:
+    """The k best passages for ``query`` among those the member may see, best first."""
+    query = query.strip()
+    if not query:
+        return []
+    scope = search_scope(
+        membership=membership, project=project, labels=labels, document_ids=document_ids
+    )
+    candidates = max(k * 4, MIN_CANDIDATES)
+    rankings = []
+    if mode in (Mode.HYBRID, Mode.DENSE):
+        rankings.append(_dense(scope, query, candidates))
+    if mode in (Mode.HYBRID, Mode.KEYWORD):
+        rankings.append(_keyword(membership, scope, query, candidates))
+    fused = _fuse(rankings)[:k]
+    return _hits(fused, query)
+
+
+def _dense(scope: QuerySet[Chunk], query: str, limit: int) -> list[Any]:
+    vector = embedder().embed([query])[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters.
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(40, min(limit, 1000))])
+        rows = list(
+            scope.annotate(distance=CosineDistance("embedding", vector))
+            .order_by("distance")
+            .values_list("id", "distance")[:limit]
+        )
+    # relaxed_order may return rows slightly out of order: sort them exactly.
+    return [chunk_id for chunk_id, _ in sorted(rows, key=lambda row: row[1])]
+
+
+def _keyword(membership: Membership, scope: QuerySet[Chunk], query: str, limit: int) -> list[Any]:
+    sql, params = scope.values("id").query.sql_with_params()
+    hits = bm25.bm25_search(
+        company_id=membership.company_id,
+        query=query,
+        scope_sql=sql,
+        scope_params=list(params),
+        limit=limit,
+    )
+    return [chunk_id for chunk_id, _ in hits]
+
+
+def _fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
+    """Reciprocal rank fusion: each list adds 1 / (60 + rank) to the chunks it ranks."""
+    scores: dict[Any, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], str(item[0])))
+
+
+def _hits(fused: list[tuple[Any, float]], query: str) -> list[SearchHit]:
+    if not fused:
+        return []
+    ids = [chunk_id for chunk_id, _ in fused]
+    snippets = _snippets(ids, query)
+    chunks = Chunk.objects.filter(pk__in=ids).select_related("document").in_bulk()
+    return [
+        SearchHit(
+            chunk_id=chunk.pk,
+            document_id=chunk.document_id,
+            document_title=chunk.document.title,
+            project_id=chunk.project_id,
+            label=chunk.label,
+            page_start=chunk.page_start,
+            page_end=chunk.page_end,
+            heading=chunk.heading,
+            text=chunk.text,
+            snippet_html=snippets.get(chunk.pk, escape(chunk.text[:300])),
+            score=score,
+        )
+        for chunk_id, score in fused
+        if (chunk := chunks.get(chunk_id)) is not None
+    ]
+
+
+def _snippets(ids: list[Any], query: str) -> dict[Any, SafeString]:
+    """Query words highlighted in each passage, HTML-escaped except for the <mark> tags."""
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords=45, MinWords=20, MaxFragments=2"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, ts_headline('english', text,
+                replace(plainto_tsquery('english', %s)::text, '&', '|')::tsquery, %s)
+            FROM documents_chunk WHERE id = ANY(%s)
+            """,
+            [query, options, ids],
+        )
+        return {chunk_id: _marked(text) for chunk_id, text in cursor.fetchall()}
+
+
+def _marked(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 - escaped first
