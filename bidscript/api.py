@@ -49,5 +49,6 @@ urlpatterns = [
         "invitations/accept/", accounts_api.InvitationAcceptApi.as_view(), name="invitation-accept"
     ),
     path("users/search/", accounts_api.UserSearchApi.as_view(), name="user-search"),
+    path("search/", documents_api.SearchApi.as_view(), name="search"),
     *router.urls,
 ]

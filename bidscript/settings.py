@@ -394,6 +394,8 @@ SPECTACULAR_SETTINGS = {
         "CompanyRoleEnum": "accounts.models.Role",
         "BidRoleEnum": "projects.models.ProjectMember.Role",
         "BidStatusEnum": "projects.models.Project.Status",
+        "DocumentLabelEnum": "documents.models.Document.Label",
+        "DocumentStatusEnum": "documents.models.Document.Status",
     },
 }
 

@@ -13,16 +13,20 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
 from accounts.permissions import Action
 from accounts.permissions import require
+from accounts.tenancy import CompanyScopedApiMixin
 from bidscript.exceptions import Conflict
 from documents import selectors
 from documents import services
 from documents.ingest.validation import UploadRefused
 from documents.models import Document
+from documents.search import Mode
+from documents.search import chunk_search
 from projects.permissions import ProjectAction
 from projects.permissions import project_role
 from projects.permissions import require_project
@@ -224,3 +228,51 @@ def _metadata(raw: str | None) -> dict[str, str]:
     if not isinstance(value, dict):
         raise serializers.ValidationError({"metadata": "Must be a JSON object."})
     return {key: str(item) for key, item in value.items() if key == "title"}
+
+
+class SearchInput(serializers.Serializer):
+    query = serializers.CharField(max_length=1000)
+    project = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A bid: its documents plus the library."
+    )
+    labels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.Label.choices), required=False
+    )
+    documents = serializers.ListField(child=serializers.UUIDField(), required=False)
+    k = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    mode = serializers.ChoiceField(choices=[mode.value for mode in Mode], default=Mode.HYBRID)
+
+
+class SearchHitOutput(serializers.Serializer):
+    chunk = serializers.UUIDField(source="chunk_id")
+    document = serializers.UUIDField(source="document_id")
+    document_title = serializers.CharField()
+    project = serializers.UUIDField(source="project_id", allow_null=True)
+    label = serializers.CharField()  # type: ignore[assignment]
+    page_start = serializers.IntegerField()
+    page_end = serializers.IntegerField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    snippet_html = serializers.CharField(
+        help_text="The passage with query words in <mark>, HTML-escaped."
+    )
+    score = serializers.FloatField()
+
+
+class SearchApi(CompanyScopedApiMixin, APIView):
+    """Passages of the documents you can see that best match a query (never cached)."""
+
+    @extend_schema(request=SearchInput, responses=SearchHitOutput(many=True))
+    def post(self, request: Request) -> Response:
+        data = SearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        if params.get("project"):
+            project_get(
+                membership=self.membership, project_id=params["project"]
+            )  # 404 unless visible
+        hits = chunk_search(
+            membership=self.membership, query=params["query"], project=params.get("project"),
+            labels=params.get("labels"), document_ids=params.get("documents"), k=params["k"], mode=params["mode"],
+        )  # fmt: skip
+        return Response(SearchHitOutput(hits, many=True).data)

@@ -79,3 +79,47 @@ class LibraryFilterForm(forms.Form):
                 ("trashed", False),
             )
         }
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        max_length=1000,
+        label="Search your evidence",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "e.g. apprenticeships for local people",
+                "autofocus": True,
+            }
+        ),
+    )
+    project = forms.ChoiceField(required=False, label="Bid")
+    label = forms.ChoiceField(choices=[("", "Any label"), *Document.Label.choices], required=False)
+    mode = forms.ChoiceField(
+        choices=[("hybrid", "Hybrid"), ("dense", "Meaning only"), ("keyword", "Keywords only")],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bids = (
+            Project.objects.visible_to(membership)
+            .alive()
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        field = self.fields["project"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [
+            ("", "All documents"),
+            *((str(pk), f"{name} + library") for pk, name in bids),
+        ]
+
+    def search_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "project": data.get("project") or None,
+            "labels": [data["label"]] if data.get("label") else None,
+            "mode": data.get("mode") or "hybrid",
+        }

@@ -9,6 +9,7 @@ document = "documents/<uuid:document_id>/"
 urlpatterns = [
     path("documents/", views.library, name="library"),
     path("documents/upload/", views.upload, name="upload"),
+    path("search/", views.search, name="search"),
     path(document, views.detail, name="detail"),
     path(f"{document}download/", views.download, name="download"),
     path(f"{document}edit/", views.edit, name="edit"),

@@ -24,9 +24,11 @@ from documents import services
 from documents.api import download_response
 from documents.forms import DocumentEditForm
 from documents.forms import LibraryFilterForm
+from documents.forms import SearchForm
 from documents.forms import UploadForm
 from documents.ingest.validation import UploadRefused
 from documents.models import Document
+from documents.search import chunk_search
 from projects.permissions import ProjectAction
 from projects.permissions import project_role
 from projects.permissions import require_project
@@ -157,3 +159,18 @@ def reprocess(request: AuthedRequest, document_id: Any) -> HttpResponse:
         f"“{document}” is queued for processing again.",
     )
     return redirect("documents:detail", document_id=document.pk)
+
+
+@member_required
+def search(request: AuthedRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, membership=request.membership)
+    hits = (
+        chunk_search(membership=request.membership, **form.search_arguments())
+        if form.is_valid()
+        else []
+    )
+    return render(
+        request,
+        "documents/search.html",
+        {"form": form, "hits": hits, "searched": form.is_bound and form.is_valid()},
+    )

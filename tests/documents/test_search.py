@@ -203,3 +203,40 @@ def test_search_never_returns_another_companys_chunks(layout, query, mode, setti
             )
         )
         assert companies <= {membership.company_id}
+
+
+def test_the_search_api_answers_with_cited_passages(library, owner):
+    from tests.conftest import client_for
+
+    response = client_for(owner).post(
+        "/api/v1/search/", {"query": "apprentices", "k": 2}, format="json"
+    )
+
+    assert response.status_code == 200
+    first = response.json()[0]
+    assert first["document_title"] == "apprentices.md"
+    assert first["page_start"] == 1
+    assert "<mark>" in first["snippet_html"]
+
+
+def test_the_search_api_refuses_another_companys_bid(library, owner, outsider):
+    from tests.conftest import client_for
+
+    bid = projects.project_create(
+        company=membership_of(owner).company, created_by=owner, name="Bid"
+    )
+
+    response = client_for(outsider).post(
+        "/api/v1/search/", {"query": "x", "project": str(bid.pk)}, format="json"
+    )
+
+    assert response.status_code == 404
+
+
+def test_the_search_page_shows_highlighted_hits(library, owner):
+    from tests.conftest import client_for
+
+    page = client_for(owner).get("/search/", {"q": "living wage"}).content.decode()
+
+    assert "apprentices.md" in page
+    assert "<mark>" in page
