@@ -219,6 +219,21 @@ def document_reprocess(*, document: Document, actor: User) -> Document:
     return document
 
 
+@transaction.atomic
+def documents_requeue(*, document_ids: list[Any] | None = None) -> int:
+    """Queue documents (all not in the trash, or these ids) for ingestion again; return how many."""
+    documents = Document.objects.alive().exclude(status__in=[Status.QUEUED, Status.PROCESSING])
+    if document_ids is not None:
+        documents = documents.filter(pk__in=document_ids)
+    queued = list(documents.values_list("pk", flat=True))
+    Document.objects.filter(pk__in=queued).update(
+        status=Status.QUEUED, progress=0, error="", updated_at=timezone.now()
+    )
+    for document_id in queued:
+        _enqueue(Document(pk=document_id))
+    return len(queued)
+
+
 @register_maintenance
 def documents_requeue_stale() -> int:
     """Queue again the documents whose worker died mid-ingestion (no progress for a while)."""

@@ -139,3 +139,15 @@ def test_changing_the_label_relabels_the_chunks(queued, owner):
     )
 
     assert set(Chunk.objects.filter(document=queued).values_list("label", flat=True)) == {"primary"}
+
+
+def test_reindex_queues_every_document_again(queued, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    ingest(queued.pk)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("reindex", "--all", verbosity=0)
+
+    assert Document.objects.get(pk=queued.pk).status == Status.QUEUED
+    assert len(callbacks) == 1
