@@ -57,6 +57,8 @@ format: install
 bench: install
 	$(PY) bench/startup.py
 	$(PY) bench/bid_list.py
+	$(PY) bench/ingest.py
+	$(PY) bench/search.py
 
 stop: install
 	$(PY) manage.py embedded stop

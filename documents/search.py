@@ -98,19 +98,21 @@ def chunk_search(
     candidates = max(k * 4, MIN_CANDIDATES)
     rankings = []
     if mode in (Mode.HYBRID, Mode.DENSE):
-        rankings.append(_dense(scope, query, candidates))
+        rankings.append(dense_search(scope, embedder().embed([query])[0], candidates))
     if mode in (Mode.HYBRID, Mode.KEYWORD):
         rankings.append(_keyword(membership, scope, query, candidates))
     fused = _fuse(rankings)[:k]
     return _hits(fused, query)
 
 
-def _dense(scope: QuerySet[Chunk], query: str, limit: int) -> list[Any]:
-    vector = embedder().embed([query])[0]
+def dense_search(scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False) -> list[Any]:
+    """Chunk ids of the scope nearest to ``vector``, nearest first (``exact`` skips the index)."""
     with transaction.atomic(), connection.cursor() as cursor:
         # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters.
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(40, min(limit, 1000))])
+        if exact:
+            cursor.execute("SET LOCAL enable_indexscan = off")
         rows = list(
             scope.annotate(distance=CosineDistance("embedding", vector))
             .order_by("distance")
