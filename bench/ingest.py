@@ -72,20 +72,29 @@ def main() -> None:
         embedder().embed(["warm-up"])  # load the model outside the timing, as a running worker has
 
         started = time.perf_counter()
-        document = services.document_upload(company=company, uploaded_by=user, file=SimpleUploadedFile("tender.pdf", pdf))
+        document = services.document_upload(
+            company=company, uploaded_by=user, file=SimpleUploadedFile("tender.pdf", pdf)
+        )
         services.document_ingest(document_id=document.pk)
         total = time.perf_counter() - started
 
         document.refresh_from_db()
-        texts = [f"{c.heading}\n{c.text}" if c.heading else c.text for c in Chunk.objects.filter(document=document)]
+        texts = [
+            f"{c.heading}\n{c.text}" if c.heading else c.text
+            for c in Chunk.objects.filter(document=document)
+        ]
         raw_started = time.perf_counter()
         for start in range(0, len(texts), 32):
             embedder().embed(texts[start : start + 32])
         raw = len(texts) / (time.perf_counter() - raw_started)
         pipeline = len(texts) / total
-        print(f"{args.pages}-page PDF ({len(pdf) / 1e6:.1f} MB): {document.status}, {document.page_count} pages, {len(texts)} chunks")
+        print(
+            f"{args.pages}-page PDF ({len(pdf) / 1e6:.1f} MB): {document.status}, {document.page_count} pages, {len(texts)} chunks"
+        )
         print(f"end to end: {total:.1f} s (target 30 s)")
-        print(f"pipeline {pipeline:.1f} chunks/s, raw embedding {raw:.1f} chunks/s: raw/pipeline = {raw / pipeline:.2f}x (target <= 1.3x)")
+        print(
+            f"pipeline {pipeline:.1f} chunks/s, raw embedding {raw:.1f} chunks/s: raw/pipeline = {raw / pipeline:.2f}x (target <= 1.3x)"
+        )
     finally:
         teardown_databases(databases, verbosity=0)
 

@@ -105,7 +105,9 @@ def chunk_search(
     return _hits(fused, query)
 
 
-def dense_search(scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False) -> list[Any]:
+def dense_search(
+    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False
+) -> list[Any]:
     """Chunk ids of the scope nearest to ``vector``, nearest first (``exact`` skips the index)."""
     with transaction.atomic(), connection.cursor() as cursor:
         # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters.
