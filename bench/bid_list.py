@@ -56,7 +56,7 @@ def free_port() -> int:
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, str(REPO / "manage.py"), *args], env=env, cwd=REPO,
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -85,7 +85,7 @@ def bench_database() -> str:
 
 @contextmanager
 def serving(env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "bidscript.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", os.environ.get("BENCH_WORKERS", "2"), "--worker-class", "gthread", "--threads", os.environ.get("BENCH_THREADS", "4"), "--log-level", "warning"],
         env=env, cwd=REPO,

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,8 +47,8 @@ def clustered_vectors(rng: np.random.Generator, centres: np.ndarray, count: int)
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
-def populate(total: int) -> dict[str, object]:
-    """Tenants sized by BUCKETS plus one holding the rest; returns their memberships by bucket."""
+def populate(total: int) -> tuple[dict[str, Any], np.ndarray]:
+    """Tenants sized by BUCKETS plus one holding the rest: their memberships, and the clusters."""
     from accounts.models import Membership
     from accounts.models import User
     from accounts.services import company_create
@@ -60,7 +61,7 @@ def populate(total: int) -> dict[str, object]:
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     sizes = {name: max(K * 3, int(total * share)) for name, share in BUCKETS.items()}
     sizes["rest"] = total - sum(sizes.values())
-    memberships = {}
+    memberships: dict[str, Any] = {}
     for name, size in sizes.items():
         user = User.objects.create_user(email=f"{name.replace('%', 'pct')}@bench.test")
         company = company_create(name=f"Tenant {name}", owner=user)
@@ -81,8 +82,7 @@ def populate(total: int) -> dict[str, object]:
             user=user, company=company
         )
         print(f"  tenant {name:>5}: {size:>6} chunks", flush=True)
-    memberships["_centres"] = centres
-    return memberships
+    return memberships, centres
 
 
 def main() -> None:
@@ -106,11 +106,10 @@ def main() -> None:
     try:
         started = time.perf_counter()
         print(f"building {args.chunks} chunks …", flush=True)
-        tenants = populate(args.chunks)
+        tenants, centres = populate(args.chunks)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE documents_chunk")
         print(f"built in {time.perf_counter() - started:.0f} s\n")
-        centres = tenants.pop("_centres")
         rng, nprng = random.Random(11), np.random.default_rng(11)
         print(f"{'bucket':>6} {'rows':>6}  hybrid p50   p95   recall@10  k results")
         for name in BUCKETS:

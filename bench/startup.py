@@ -46,8 +46,8 @@ def time_until_healthy(clone: Path, port: int) -> float:
     log.parent.mkdir(exist_ok=True)
     started = time.monotonic()
     with log.open("w") as output:
-        run = subprocess.Popen(  # noqa: S603
-            ["make", "run", f"ADDRPORT=127.0.0.1:{port}"],  # noqa: S607
+        run = subprocess.Popen(
+            ["make", "run", f"ADDRPORT=127.0.0.1:{port}"],
             cwd=clone,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -71,13 +71,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bidscript-bench-") as tmp:
         clone = Path(tmp) / "bidscript"
-        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)  # noqa: S603, S607
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
         port = free_port()
         try:
             cold = time_until_healthy(clone, port)
             warm = [time_until_healthy(clone, port) for _ in range(args.warm_runs)]
         finally:
-            subprocess.run(["make", "stop"], cwd=clone, capture_output=True, check=False)  # noqa: S607
+            subprocess.run(["make", "stop"], cwd=clone, capture_output=True, check=False)
     print(f"first run (fresh clone: venv, install, initdb, migrate): {cold:6.1f} s  (target 60 s)")
     print(f"later runs, median of {len(warm)}: {statistics.median(warm):6.1f} s  (target 10 s)")
     print(
