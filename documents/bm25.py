@@ -8,7 +8,9 @@ Scoring is Okapi BM25 (k1 = 1.2, b = 0.75) with the query's lexemes OR-ed, never
 
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.db.models import QuerySet
 
 K1 = 1.2
 B = 0.75
@@ -79,19 +81,15 @@ def unindex_document(document_id: Any) -> None:
         cursor.execute("DELETE FROM documents_termstat WHERE chunk_count <= 0")
 
 
-# The chunk ids in scope come in as a subquery (company, visibility, bid, labels, documents).
 SCORE_SQL = """
-    WITH query_terms AS (
-        SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', %(query)s)) u
-    ),
-    corpus AS (
+    WITH corpus AS MATERIALIZED (
         SELECT chunk_count AS n, greatest(term_count::float / greatest(chunk_count, 1), 1) AS avgdl
         FROM documents_corpusstat WHERE company_id = %(company)s
     ),
-    weights AS (
+    weights AS MATERIALIZED (
         SELECT t.term, ln(1 + (corpus.n - t.chunk_count + 0.5) / (t.chunk_count + 0.5)) AS idf
-        FROM documents_termstat t JOIN query_terms q ON q.term = t.term, corpus
-        WHERE t.company_id = %(company)s
+        FROM documents_termstat t, corpus
+        WHERE t.company_id = %(company)s AND t.term = ANY(%(terms)s)
     )
     SELECT c.id, sum(
         w.idf * coalesce(array_length(u.positions, 1), 1) * (%(k1)s + 1)
@@ -102,26 +100,43 @@ SCORE_SQL = """
     CROSS JOIN corpus
     CROSS JOIN LATERAL unnest(c.search_vector) u
     JOIN weights w ON w.term = u.lexeme
-    WHERE c.search_vector @@ replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery
-      AND c.id IN ({scope})
+    WHERE c.id = ANY(%(ids)s)
     GROUP BY c.id
     ORDER BY score DESC, c.id
     LIMIT %(limit)s
 """
 
 
-def bm25_search(
-    *, company_id: Any, query: str, scope_sql: str, scope_params: list[Any], limit: int
-) -> list[tuple[Any, float]]:
-    """(chunk id, BM25 score) of the best-matching chunks among those the scope subquery selects."""
-    if not query.strip():
-        return []
-    named = {"query": query, "company": company_id, "k1": K1, "b": B, "limit": limit}
-    # The scope subquery uses positional parameters; turn them into named ones.
-    scope = scope_sql
-    for index, value in enumerate(scope_params):
-        scope = scope.replace("%s", f"%(scope_{index})s", 1)
-        named[f"scope_{index}"] = value
+def query_terms(query: str) -> list[str]:
+    """The query's lexemes, as Postgres's English text search makes them."""
     with connection.cursor() as cursor:
-        cursor.execute(SCORE_SQL.format(scope=scope), named)
+        cursor.execute(
+            "SELECT array(SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', %s)))", [query]
+        )
+        return list(cursor.fetchone()[0])
+
+
+def any_term(terms: list[str]) -> SearchQuery:
+    """A tsquery matching chunks with any of the terms (OR, never AND)."""
+    quoted = " | ".join("'" + term.replace("'", "''") + "'" for term in terms)
+    return SearchQuery(quoted, search_type="raw", config="simple")
+
+
+def bm25_search(
+    *, company_id: Any, query: str, scope: QuerySet[Any], limit: int
+) -> list[tuple[Any, float]]:
+    """(chunk id, BM25 score) of the best-matching chunks of the scope, best first.
+
+    Two steps, so the plan does not depend on fresh table statistics: the GIN index finds
+    the scope's chunks containing any query term, then only those are scored.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    ids = list(scope.filter(search_vector=any_term(terms)).order_by().values_list("id", flat=True))
+    if not ids:
+        return []
+    params = {"company": company_id, "terms": terms, "ids": ids, "k1": K1, "b": B, "limit": limit}
+    with connection.cursor() as cursor:
+        cursor.execute(SCORE_SQL, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

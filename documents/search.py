@@ -125,14 +125,7 @@ def dense_search(
 
 
 def _keyword(membership: Membership, scope: QuerySet[Chunk], query: str, limit: int) -> list[Any]:
-    sql, params = scope.values("id").query.sql_with_params()
-    hits = bm25.bm25_search(
-        company_id=membership.company_id,
-        query=query,
-        scope_sql=sql,
-        scope_params=list(params),
-        limit=limit,
-    )
+    hits = bm25.bm25_search(company_id=membership.company_id, query=query, scope=scope, limit=limit)
     return [chunk_id for chunk_id, _ in hits]
 
 

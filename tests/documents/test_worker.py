@@ -54,7 +54,8 @@ def test_a_worker_killed_mid_ingestion_leaves_a_retryable_document_that_ends_rea
     )
     worker = start_worker(settings)
     try:
-        wait_for(lambda: Document.objects.get(pk=document.pk).progress >= 25)
+        # Kill once embedding has started (progress passes 20 after parsing).
+        wait_for(lambda: Document.objects.get(pk=document.pk).progress > 20)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
