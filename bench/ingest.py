@@ -64,6 +64,10 @@ def main() -> None:
     from documents.embeddings import embedder
     from documents.models import Chunk
 
+    from django.conf import settings
+
+    # A database of its own, so neither `make test` nor another benchmark is disturbed.
+    settings.DATABASES["default"]["TEST"] = {"NAME": "bidscript_bench_ingest"}
     databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         pdf = tender_pdf(args.pages)

@@ -102,6 +102,10 @@ def main() -> None:
     from documents.search import dense_search
     from documents.search import search_scope
 
+    from django.conf import settings
+
+    # A database of its own, so neither `make test` nor another benchmark is disturbed.
+    settings.DATABASES["default"]["TEST"] = {"NAME": "bidscript_bench_search"}
     databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         started = time.perf_counter()
