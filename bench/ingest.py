@@ -55,6 +55,7 @@ def main() -> None:
 
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connections
     from django.test.utils import setup_databases
     from django.test.utils import teardown_databases
 
@@ -64,10 +65,8 @@ def main() -> None:
     from documents.embeddings import embedder
     from documents.models import Chunk
 
-    from django.conf import settings
-
     # A database of its own, so neither `make test` nor another benchmark is disturbed.
-    settings.DATABASES["default"]["TEST"] = {"NAME": "bidscript_bench_ingest"}
+    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_ingest"
     databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         pdf = tender_pdf(args.pages)

@@ -95,6 +95,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
+    from django.db import connections
     from django.test.utils import setup_databases
     from django.test.utils import teardown_databases
 
@@ -102,10 +103,8 @@ def main() -> None:
     from documents.search import dense_search
     from documents.search import search_scope
 
-    from django.conf import settings
-
     # A database of its own, so neither `make test` nor another benchmark is disturbed.
-    settings.DATABASES["default"]["TEST"] = {"NAME": "bidscript_bench_search"}
+    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_search"
     databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:
         started = time.perf_counter()
