@@ -109,8 +109,16 @@ def main() -> None:
     try:
         started = time.perf_counter()
         print(f"building {args.chunks} chunks …", flush=True)
+        with connection.cursor() as cursor:
+            # Loading without the HNSW index and building it once is much faster than inserting into it.
+            cursor.execute("DROP INDEX chunk_embedding_hnsw")
         tenants, centres = populate(args.chunks)
         with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(
+                "CREATE INDEX chunk_embedding_hnsw ON documents_chunk USING hnsw (embedding vector_cosine_ops) "
+                "WITH (m = 16, ef_construction = 64)"
+            )
             cursor.execute("ANALYZE documents_chunk")
         print(f"built in {time.perf_counter() - started:.0f} s\n")
         rng, nprng = random.Random(11), np.random.default_rng(11)
