@@ -17,19 +17,12 @@ from rest_framework.views import APIView
 
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
-from accounts.permissions import Action
-from accounts.permissions import require
 from accounts.tenancy import CompanyScopedApiMixin
-from bidscript.exceptions import Conflict
 from documents import selectors
 from documents import services
-from documents.ingest.validation import UploadRefused
 from documents.models import Document
 from documents.search import Mode
 from documents.search import chunk_search
-from projects.permissions import ProjectAction
-from projects.permissions import project_role
-from projects.permissions import require_project
 from projects.selectors import project_get
 
 
@@ -130,36 +123,20 @@ class DocumentViewSet(CompanyScopedViewSet):
         """Upload one or more files; each is checked, and refused ones are listed with the reason."""
         data = UploadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        project = self._upload_target(data.validated_data.get("project"))
-        metadata = _metadata(data.validated_data.get("metadata"))
-        uploaded, refused = [], []
-        for file in data.validated_data["files"]:
-            try:
-                uploaded.append(
-                    services.document_upload(
-                        company=self.membership.company,
-                        uploaded_by=user_of(request),
-                        file=file,
-                        label=data.validated_data["label"],
-                        project=project,
-                        title=metadata.get("title", ""),
-                    )
-                )
-            except (UploadRefused, Conflict) as error:
-                refused.append({"filename": file.name, "reason": str(error)})
+        params = data.validated_data
+        uploaded, refused = services.document_upload_batch(
+            company=self.membership.company, uploaded_by=user_of(request), files=params["files"], label=params["label"],
+            project=selectors.upload_target(membership=self.membership, project_id=params.get("project")),
+            title=_metadata(params.get("metadata")).get("title", ""),
+        )  # fmt: skip
         code = status.HTTP_201_CREATED if uploaded else status.HTTP_400_BAD_REQUEST
-        body = {"uploaded": DocumentOutput(uploaded, many=True).data, "refused": refused}
+        body = {
+            "uploaded": DocumentOutput(uploaded, many=True).data,
+            "refused": [{"filename": name, "reason": reason} for name, reason in refused],
+        }
         if not uploaded:
             body = {"message": "No file was accepted.", "code": "invalid", **body}
         return Response(body, status=code)
-
-    def _upload_target(self, project_id: Any) -> Any:
-        if project_id is None:
-            require(self.membership, Action.MANAGE_LIBRARY)
-            return None
-        project = project_get(membership=self.membership, project_id=project_id)
-        require_project(project_role(self.membership, project), ProjectAction.EDIT)
-        return project
 
     def retrieve(self, request: Request, document_id: Any = None) -> Response:
         return Response(DocumentOutput(self.get_object()).data)

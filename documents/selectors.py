@@ -3,6 +3,7 @@ company library to every member of the company."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
@@ -58,6 +59,20 @@ def can_manage_document(membership: Membership, document: Document) -> bool:
     if document.project is None:
         return role_can(membership.role, Action.MANAGE_LIBRARY)
     return project_can(project_role(membership, document.project), ProjectAction.EDIT)
+
+
+def upload_target(*, membership: Membership, project_id: Any = None) -> Project | None:
+    """Where an upload goes: the library (needs the library role) or a bid the member may edit."""
+    if not project_id:
+        if not role_can(membership.role, Action.MANAGE_LIBRARY):
+            raise PermissionDenied("Your role cannot add documents to the company library.")
+        return None
+    from projects.selectors import project_get
+
+    project = project_get(membership=membership, project_id=project_id)
+    if not project_can(project_role(membership, project), ProjectAction.EDIT):
+        raise PermissionDenied("Your role on this bid cannot add documents.")
+    return project
 
 
 def document_chunks(*, document: Document) -> QuerySet[Chunk]:

@@ -33,6 +33,7 @@ from documents.ingest.parsers import ParsedDocument
 from documents.ingest.parsers import ParseError
 from documents.ingest.parsers import parse
 from documents.ingest.validation import FileKind
+from documents.ingest.validation import UploadRefused
 from documents.ingest.validation import inspect_upload
 from documents.models import Chunk
 from documents.models import Document
@@ -108,6 +109,35 @@ def document_upload(
         raise
     _enqueue(document)
     return document
+
+
+def document_upload_batch(
+    *,
+    company: Company,
+    uploaded_by: User,
+    files: list[UploadedFile],
+    label: str = Document.Label.REFERENCE,
+    project: Project | None = None,
+    title: str = "",
+) -> tuple[list[Document], list[tuple[str, str]]]:
+    """Upload each file on its own: (accepted documents, [(file name, why refused)])."""
+    uploaded, refused = [], []
+    single_title = title if len(files) == 1 else ""
+    for file in files:
+        try:
+            document = document_upload(
+                company=company,
+                uploaded_by=uploaded_by,
+                file=file,
+                label=label,
+                project=project,
+                title=single_title,
+            )
+        except (UploadRefused, Conflict) as error:
+            refused.append((file.name or "upload", str(error)))
+        else:
+            uploaded.append(document)
+    return uploaded, refused
 
 
 # ------------------------------------------------------------------ Ingestion

@@ -13,11 +13,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action
-from accounts.permissions import require
 from accounts.permissions import role_can
 from accounts.tenancy import AuthedRequest
 from accounts.tenancy import member_required
-from bidscript.exceptions import Conflict
 from bidscript.pages import attempt
 from documents import selectors
 from documents import services
@@ -26,13 +24,8 @@ from documents.forms import DocumentEditForm
 from documents.forms import LibraryFilterForm
 from documents.forms import SearchForm
 from documents.forms import UploadForm
-from documents.ingest.validation import UploadRefused
 from documents.models import Document
 from documents.search import chunk_search
-from projects.permissions import ProjectAction
-from projects.permissions import project_role
-from projects.permissions import require_project
-from projects.selectors import project_get
 
 PAGE_SIZE = 50
 
@@ -60,24 +53,19 @@ def library(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def upload(request: AuthedRequest) -> HttpResponse:
     """Upload into the library, or into a bid when the form names one; back to where it came from."""
-    membership = request.membership
     form = UploadForm(request.POST, request.FILES)
-    project = None
-    if request.POST.get("project"):
-        project = project_get(membership=membership, project_id=request.POST["project"])
-        require_project(project_role(membership, project), ProjectAction.EDIT)
-    else:
-        require(membership, Action.MANAGE_LIBRARY)
+    project = selectors.upload_target(
+        membership=request.membership, project_id=request.POST.get("project")
+    )
     if form.is_valid():
-        for file in request.FILES.getlist("files"):
-            try:
-                services.document_upload(
-                    company=membership.company, uploaded_by=request.user, file=file,
-                    label=form.cleaned_data["label"], project=project,
-                )  # fmt: skip
-                messages.success(request, f"“{file.name}” was uploaded and is being processed.")
-            except (UploadRefused, Conflict) as error:
-                messages.error(request, str(error))
+        uploaded, refused = services.document_upload_batch(
+            company=request.membership.company, uploaded_by=request.user,
+            files=request.FILES.getlist("files"), label=form.cleaned_data["label"], project=project,
+        )  # fmt: skip
+        for document in uploaded:
+            messages.success(request, f"“{document.filename}” was uploaded and is being processed.")
+        for _, reason in refused:
+            messages.error(request, reason)
     else:
         messages.error(request, "Choose at least one file to upload.")
     if project is not None:
