@@ -3,6 +3,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from django.db import models
+from django.utils import timezone
 
 
 class BaseModel(models.Model):
@@ -14,6 +15,35 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SoftDeleteModel(BaseModel):
+    """A domain row that goes to a trash before it is deleted for good."""
+
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.deleted_at is not None
+
+    def move_to_trash(self) -> bool:
+        """Trash the row (saved); return whether it changed."""
+        if self.deleted_at is not None:
+            return False
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at", "updated_at"])
+        return True
+
+    def restore_from_trash(self) -> bool:
+        """Take the row out of the trash (saved); return whether it changed."""
+        if self.deleted_at is None:
+            return False
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at", "updated_at"])
+        return True
 
 
 class WorkerHeartbeat(models.Model):

@@ -25,6 +25,16 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
+def _set_bid_choices(
+    form: forms.Form, membership: Membership, first: list[tuple[str, str]], label: str
+) -> None:
+    """Fill the form's "project" choices with the bids the member can see."""
+    bids = Project.objects.visible_to(membership).alive().order_by("name").values_list("pk", "name")
+    field = form.fields["project"]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - every caller declares it so
+    field.choices = [*first, *((str(pk), label.format(name)) for pk, name in bids)]
+
+
 class UploadForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment] # the field is named like the API's
         label="Files",
@@ -53,19 +63,9 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bids = (
-            Project.objects.visible_to(membership)
-            .alive()
-            .order_by("name")
-            .values_list("pk", "name")
+        _set_bid_choices(
+            self, membership, [("", "Everywhere"), ("library", "Company library")], "{}"
         )
-        where = self.fields["project"]
-        assert isinstance(where, forms.ChoiceField)  # noqa: S101 - declared above
-        where.choices = [
-            ("", "Everywhere"),
-            ("library", "Company library"),
-            *((str(pk), name) for pk, name in bids),
-        ]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -102,18 +102,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bids = (
-            Project.objects.visible_to(membership)
-            .alive()
-            .order_by("name")
-            .values_list("pk", "name")
-        )
-        field = self.fields["project"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [
-            ("", "All documents"),
-            *((str(pk), f"{name} + library") for pk, name in bids),
-        ]
+        _set_bid_choices(self, membership, [("", "All documents")], "{} + library")
 
     def search_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

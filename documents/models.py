@@ -9,7 +9,7 @@ from pgvector.django import HnswIndex
 from pgvector.django import VectorField
 
 from accounts.models import Company
-from bidscript.models import BaseModel
+from bidscript.models import SoftDeleteModel
 from documents.ingest.validation import KIND_LABELS
 from projects.models import Project
 
@@ -27,7 +27,7 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.filter(deleted_at__isnull=False)
 
 
-class Document(BaseModel):
+class Document(SoftDeleteModel):
     """An uploaded file in the company library (no project) or in a bid's tender pack."""
 
     class Label(models.TextChoices):
@@ -66,7 +66,6 @@ class Document(BaseModel):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     chunk_count = models.PositiveIntegerField(default=0)
     parsed_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -307,22 +307,16 @@ def document_update(
 
 @transaction.atomic
 def document_trash(*, document: Document, actor: User) -> Document:
-    if document.deleted_at is None:
-        document.deleted_at = timezone.now()
-        document.save(update_fields=["deleted_at", "updated_at"])
+    if document.move_to_trash():
         _record(document, actor, "document.deleted", severity=Severity.WARNING)
     return document
 
 
 @transaction.atomic
 def document_restore(*, document: Document, actor: User) -> Document:
-    if document.deleted_at is not None:
-        clash = Document.objects.alive().filter(
-            company_id=document.company_id, sha256=document.sha256
-        )
-        if clash.exists():
-            raise Conflict("The same file was uploaded again since; delete that copy first.")
-        document.deleted_at = None
-        document.save(update_fields=["deleted_at", "updated_at"])
+    clash = Document.objects.alive().filter(company_id=document.company_id, sha256=document.sha256)
+    if document.is_trashed and clash.exists():
+        raise Conflict("The same file was uploaded again since; delete that copy first.")
+    if document.restore_from_trash():
         _record(document, actor, "document.restored")
     return document

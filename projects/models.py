@@ -11,6 +11,7 @@ from accounts.models import Membership
 from accounts.permissions import Action
 from accounts.permissions import role_can
 from bidscript.models import BaseModel
+from bidscript.models import SoftDeleteModel
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -39,7 +40,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return mine.filter(pk__in=member_of)
 
 
-class Project(BaseModel):
+class Project(SoftDeleteModel):
     """One bid: a tender the company is answering."""
 
     class Status(models.TextChoices):
@@ -70,8 +71,6 @@ class Project(BaseModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_projects"
     )
-    deleted_at = models.DateTimeField(null=True, blank=True)
-
     objects = ProjectQuerySet.as_manager()
 
     # Where each status may go; withdrawn and no-bid are open to every open status.
@@ -104,10 +103,6 @@ class Project(BaseModel):
     @property
     def is_open(self) -> bool:
         return bool(self.TRANSITIONS[self.status])
-
-    @property
-    def is_trashed(self) -> bool:
-        return self.deleted_at is not None
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.status]

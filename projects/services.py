@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from accounts.audit import Category
 from accounts.audit import Severity
@@ -87,18 +86,14 @@ def project_transition(*, project: Project, status: str, actor: User) -> Project
 
 @transaction.atomic
 def project_trash(*, project: Project, actor: User) -> Project:
-    if project.deleted_at is None:
-        project.deleted_at = timezone.now()
-        project.save(update_fields=["deleted_at", "updated_at"])
+    if project.move_to_trash():
         _record(project, actor, "project.trashed", severity=Severity.WARNING)
     return project
 
 
 @transaction.atomic
 def project_restore(*, project: Project, actor: User) -> Project:
-    if project.deleted_at is not None:
-        project.deleted_at = None
-        project.save(update_fields=["deleted_at", "updated_at"])
+    if project.restore_from_trash():
         _record(project, actor, "project.restored")
     return project
 
