@@ -28,9 +28,15 @@ def index_document(document_id: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE documents_chunk c SET term_count = coalesce(
-                (SELECT sum(coalesce(array_length(u.positions, 1), 1)) FROM unnest(c.search_vector) u), 0)
-            WHERE c.document_id = %(document)s
+            UPDATE documents_chunk c SET term_freqs = f.freqs, term_count = f.total
+            FROM (
+                SELECT c2.id, sum(coalesce(array_length(u.positions, 1), 1)) AS total,
+                       jsonb_object_agg(u.lexeme, coalesce(array_length(u.positions, 1), 1)) AS freqs
+                FROM documents_chunk c2, unnest(c2.search_vector) u
+                WHERE c2.document_id = %(document)s
+                GROUP BY c2.id
+            ) f
+            WHERE c.id = f.id
             """,
             {"document": document_id},
         )
@@ -92,15 +98,13 @@ SCORE_SQL = """
         WHERE t.company_id = %(company)s AND t.term = ANY(%(terms)s)
     )
     SELECT c.id, sum(
-        w.idf * coalesce(array_length(u.positions, 1), 1) * (%(k1)s + 1)
-        / (coalesce(array_length(u.positions, 1), 1)
-           + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / corpus.avgdl))
+        w.idf * f.tf * (%(k1)s + 1) / (f.tf + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / corpus.avgdl))
     ) AS score
     FROM documents_chunk c
     CROSS JOIN corpus
-    CROSS JOIN LATERAL unnest(c.search_vector) u
-    JOIN weights w ON w.term = u.lexeme
-    WHERE c.id = ANY(%(ids)s)
+    CROSS JOIN weights w
+    CROSS JOIN LATERAL (SELECT (c.term_freqs ->> w.term)::float AS tf) f
+    WHERE c.id = ANY(%(ids)s) AND f.tf IS NOT NULL
     GROUP BY c.id
     ORDER BY score DESC, c.id
     LIMIT %(limit)s

@@ -110,6 +110,8 @@ class Chunk(models.Model):
     token_count = models.PositiveIntegerField()
     # Total lexeme occurrences in search_vector: the document length BM25 normalises by.
     term_count = models.PositiveIntegerField(default=0)
+    # Lexeme -> occurrences, so scoring reads only the query's terms instead of the whole vector.
+    term_freqs = models.JSONField(default=dict, editable=False)
     embedding = VectorField(dimensions=settings.EMBEDDING_DIMENSION)
     search_vector = models.GeneratedField(
         expression=SearchVector("heading", "text", config="english"),
