@@ -81,15 +81,16 @@ def test_a_bids_documents_are_hidden_from_members_not_on_it(company, owner, memb
 
 
 def test_download_returns_the_original_file_as_an_attachment(company, owner):
+    original = tender_pdf()  # built once: a PDF carries its creation time
     document = services.document_upload(
-        company=company, uploaded_by=owner, file=upload("itt.pdf", tender_pdf())
+        company=company, uploaded_by=owner, file=upload("itt.pdf", original)
     )
 
     response = client_for(owner).get(f"/api/v1/documents/{document.pk}/download/")
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="itt.pdf"')
-    assert response.getvalue() == tender_pdf()
+    assert response.getvalue() == original
 
 
 def test_status_progress_and_chunks_after_ingestion(company, owner):
