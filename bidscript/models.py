@@ -1,6 +1,7 @@
 import uuid
 from datetime import datetime
 from datetime import timedelta
+from typing import Self
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,14 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SoftDeleteQuerySet[M: models.Model](models.QuerySet[M]):
+    def alive(self) -> Self:
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> Self:
+        return self.filter(deleted_at__isnull=False)
 
 
 class SoftDeleteModel(BaseModel):

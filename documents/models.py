@@ -10,6 +10,7 @@ from pgvector.django import VectorField
 
 from accounts.models import Company
 from bidscript.models import SoftDeleteModel
+from bidscript.models import SoftDeleteQuerySet
 from documents.ingest.validation import KIND_LABELS
 from projects.models import Project
 
@@ -17,14 +18,6 @@ from projects.models import Project
 def _storage_path(document: "Document", filename: str) -> str:
     """An opaque path: files are private and served only through a permission-checked view."""
     return f"documents/{document.company_id}/{document.pk}.{document.kind}"
-
-
-class DocumentQuerySet(models.QuerySet["Document"]):
-    def alive(self) -> "DocumentQuerySet":
-        return self.filter(deleted_at__isnull=True)
-
-    def trashed(self) -> "DocumentQuerySet":
-        return self.filter(deleted_at__isnull=False)
 
 
 class Document(SoftDeleteModel):
@@ -67,7 +60,7 @@ class Document(SoftDeleteModel):
     chunk_count = models.PositiveIntegerField(default=0)
     parsed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = DocumentQuerySet.as_manager()
+    objects = SoftDeleteQuerySet["Document"].as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,15 +12,10 @@ from accounts.permissions import Action
 from accounts.permissions import role_can
 from bidscript.models import BaseModel
 from bidscript.models import SoftDeleteModel
+from bidscript.models import SoftDeleteQuerySet
 
 
-class ProjectQuerySet(models.QuerySet["Project"]):
-    def alive(self) -> "ProjectQuerySet":
-        return self.filter(deleted_at__isnull=True)
-
-    def trashed(self) -> "ProjectQuerySet":
-        return self.filter(deleted_at__isnull=False)
-
+class ProjectQuerySet(SoftDeleteQuerySet["Project"]):
     def open(self) -> "ProjectQuerySet":
         """Bids still being worked on: their status can still change."""
         return self.filter(
