@@ -151,3 +151,14 @@ def test_reindex_queues_every_document_again(queued, django_capture_on_commit_ca
 
     assert Document.objects.get(pk=queued.pk).status == Status.QUEUED
     assert len(callbacks) == 1
+
+
+def test_deleting_a_document_for_good_removes_its_file(queued, django_capture_on_commit_callbacks):
+    path = queued.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.get(pk=queued.pk).delete()
+
+    import os
+
+    assert not os.path.exists(path)
