@@ -70,7 +70,7 @@ def user_search(*, membership: Membership, query: str) -> list[User]:
     if not query:
         return []
     # One id__in subquery, not a join, so a user cannot appear twice.
-    members = Membership.objects.filter(company_id=membership.company_id).values("user_id")
+    members = scoped(Membership.objects.all(), membership).values("user_id")
     matches = User.objects.filter(
         Q(pk__in=members), Q(name__icontains=query) | Q(email__icontains=query)
     )

@@ -89,10 +89,8 @@ def company_switch(request: HttpRequest, company_id: Any) -> Membership:
     return membership
 
 
-def scoped[M: models.Model](
-    queryset: QuerySet[M], membership: Membership, field: str = "company"
-) -> QuerySet[M]:
-    """Only the rows of the membership's company."""
+def scoped[Q: QuerySet[Any]](queryset: Q, membership: Membership, field: str = "company") -> Q:
+    """Only the rows of the membership's company (the QuerySet keeps its own class)."""
     return queryset.filter(**{field: membership.company_id})
 
 

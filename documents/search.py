@@ -20,6 +20,7 @@ from pgvector.django import CosineDistance
 from accounts.models import Membership
 from accounts.permissions import Action
 from accounts.permissions import role_can
+from accounts.tenancy import scoped
 from documents import bm25
 from documents.embeddings import embedder
 from documents.models import Chunk
@@ -61,8 +62,7 @@ def search_scope(
     document_ids: list[Any] | None = None,
 ) -> QuerySet[Chunk]:
     """The chunks this member may retrieve: tenancy first, then the caller's narrowing."""
-    chunks = Chunk.objects.filter(
-        company_id=membership.company_id,
+    chunks = scoped(Chunk.objects.all(), membership).filter(
         document__deleted_at__isnull=True,
         document__status=Document.Status.READY,
     )

@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import Membership
 from accounts.permissions import Action
 from accounts.permissions import role_can
+from accounts.tenancy import scoped
 from documents.models import Chunk
 from documents.models import Document
 from projects.models import Project
@@ -29,7 +30,7 @@ def document_queryset(
     trashed: bool = False,
 ) -> QuerySet[Document]:
     """The documents the member may see, newest first; ``project="library"`` for the library only."""
-    documents = Document.objects.filter(company_id=membership.company_id)
+    documents = scoped(Document.objects.all(), membership)
     if not role_can(membership.role, Action.SEE_ALL_PROJECTS):
         bids = Project.objects.visible_to(membership).values("pk")
         documents = documents.filter(Q(project__isnull=True) | Q(project__in=bids))
@@ -81,10 +82,3 @@ def document_chunks(*, document: Document) -> QuerySet[Chunk]:
         .only("id", "ordinal", "page_start", "page_end", "heading", "text", "token_count")
         .order_by("ordinal")
     )
-
-
-def statuses(*, membership: Membership, document_ids: list[Any]) -> list[dict[str, Any]]:
-    """Status and progress of the given documents the member may see (for live updates)."""
-    rows = document_queryset(membership=membership).filter(pk__in=document_ids)
-    fields = ("id", "status", "progress", "error", "chunk_count", "page_count")
-    return [dict(row) for row in rows.values(*fields)]

@@ -16,6 +16,7 @@ from accounts.api import user_of
 from accounts.models import User
 from accounts.permissions import Action
 from accounts.permissions import require
+from accounts.selectors import member_list
 from projects import selectors
 from projects import services
 from projects.models import Project
@@ -342,7 +343,7 @@ def _child[M: (ProjectMember, Theme)](queryset: QuerySet[M], child_id: Any) -> M
 
 def _company_user(view: ProjectViewSet, user_id: Any) -> User:
     """A user of the current company, else a validation error (ids of other tenants are unknown)."""
-    member = selectors.company_members(membership=view.membership).filter(user_id=user_id).first()
+    member = member_list(membership=view.membership).filter(user_id=user_id).first()
     if member is None:
         raise serializers.ValidationError({"user": "No member of this company has that id."})
     return member.user

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Membership
 from accounts.models import User
+from accounts.selectors import member_list
 from projects import selectors
 from projects.models import Project
 from projects.models import ProjectMember
@@ -34,7 +35,7 @@ class ProjectForm(forms.ModelForm):
 def _member_choices(membership: Membership) -> list[tuple[str, str]]:
     return [
         (str(member.user_id), member.user.name or member.user.email)
-        for member in selectors.company_members(membership=membership)
+        for member in member_list(membership=membership)
     ]
 
 

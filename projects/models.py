@@ -27,7 +27,9 @@ class ProjectQuerySet(SoftDeleteQuerySet["Project"]):
 
         Includes trashed bids; chain ``alive()`` or ``trashed()``.
         """
-        mine = self.filter(company_id=membership.company_id)
+        from accounts.tenancy import scoped
+
+        mine = scoped(self, membership)
         if role_can(membership.role, Action.SEE_ALL_PROJECTS):
             return mine
         # One id__in subquery, not a join, so a bid cannot appear twice.

@@ -187,12 +187,3 @@ def project_activity(*, project: Project, limit: int = 20) -> QuerySet[ActivityL
     return ActivityLog.objects.filter(
         company_id=project.company_id, target_type="projects.project", target_id=str(project.pk)
     ).select_related("actor")[:limit]
-
-
-def company_members(*, membership: Membership) -> QuerySet[Membership]:
-    """Who a bid can be handed to or shared with: the company's members."""
-    return (
-        Membership.objects.filter(company_id=membership.company_id)
-        .select_related("user")
-        .order_by("user__email")
-    )
