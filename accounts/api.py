@@ -35,6 +35,7 @@ from accounts.permissions import require
 from accounts.tenancy import CompanyScopedApiMixin
 from accounts.tenancy import memberships_of
 from accounts.tenancy import resolve_membership
+from bidscript.rest import validated
 
 # ------------------------------------------------------------------ Output serializers
 
@@ -160,7 +161,7 @@ class CompanyViewSet(viewsets.ViewSet):
 
     @extend_schema(request=CompanyNameInput, responses={201: CompanyOutput})
     def create(self, request: Request) -> Response:
-        data = _valid(CompanyNameInput, request)
+        data = validated(CompanyNameInput, request.data)
         company = services.company_create(name=data["name"], owner=user_of(request))
         return Response(CompanyOutput(company).data, status=status.HTTP_201_CREATED)
 
@@ -172,13 +173,13 @@ class CompanyViewSet(viewsets.ViewSet):
         membership = _current_membership(request)
         if request.method == "PATCH":
             require(membership, Action.RENAME_COMPANY)
-            data = _valid(CompanyNameInput, request)
+            data = validated(CompanyNameInput, request.data)
             services.company_rename(
                 company=membership.company, name=data["name"], actor=user_of(request)
             )
         elif request.method == "DELETE":
             require(membership, Action.DELETE_COMPANY)
-            if _valid(CompanyDeleteInput, request)["confirm"] != membership.company.name:
+            if validated(CompanyDeleteInput, request.data)["confirm"] != membership.company.name:
                 raise serializers.ValidationError({"confirm": "Type the company's exact name."})
             services.company_delete(company=membership.company, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -195,12 +196,6 @@ def _current_membership(request: Request) -> Membership:
     if membership is None:
         raise NotFound("You are not a member of any company.")
     return membership
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # ------------------------------------------------------------------ Company-scoped resources
@@ -223,7 +218,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanySco
     @extend_schema(request=MemberRoleInput, responses=MemberOutput)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         member = self.get_object()
-        role = _valid(MemberRoleInput, request)["role"]
+        role = validated(MemberRoleInput, request.data)["role"]
         require(self.membership, Action.CHANGE_ROLES)
         if Role.OWNER in (role, member.role):
             require(self.membership, Action.MANAGE_OWNERS)
@@ -277,7 +272,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Compan
 
     @extend_schema(request=InvitationCreateInput, responses={201: NewInvitationOutput})
     def create(self, request: Request) -> Response:
-        data = _valid(InvitationCreateInput, request)
+        data = validated(InvitationCreateInput, request.data)
         if data["role"] == Role.OWNER:
             require(self.membership, Action.MANAGE_OWNERS)
         invitation, token = services.invitation_create(
@@ -307,7 +302,7 @@ class InvitationAcceptApi(APIView):
 
     @extend_schema(request=InvitationAcceptInput, responses={201: CompanyMembershipOutput})
     def post(self, request: Request) -> Response:
-        token = _valid(InvitationAcceptInput, request)["token"]
+        token = validated(InvitationAcceptInput, request.data)["token"]
         membership = services.invitation_accept(token=token, user=user_of(request))
         return Response(CompanyMembershipOutput(membership).data, status=status.HTTP_201_CREATED)
 
@@ -329,7 +324,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyScop
     @extend_schema(request=TokenCreateInput, responses={201: NewTokenOutput})
     def create(self, request: Request) -> Response:
         require(self.membership, Action.USE_API_TOKENS)
-        data = _valid(TokenCreateInput, request)
+        data = validated(TokenCreateInput, request.data)
         token, secret = services.token_create(
             user=user_of(request), company=self.membership.company, **data
         )
@@ -359,9 +354,8 @@ class ActivityViewSet(mixins.ListModelMixin, CompanyScopedViewSet):
 
     def narrow_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         require(self.membership, Action.VIEW_ACTIVITY)
-        filters = ActivityFilterInput(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.activity_filter(queryset, **filters.validated_data)
+        filters = validated(ActivityFilterInput, self.request.query_params)
+        return selectors.activity_filter(queryset, **filters)
 
     @extend_schema(parameters=[ActivityFilterInput])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
 from accounts.tenancy import CompanyScopedApiMixin
+from bidscript.rest import validated
 from documents import selectors
 from documents import services
 from documents.models import Document
@@ -110,20 +111,15 @@ class DocumentViewSet(CompanyScopedViewSet):
 
     @extend_schema(parameters=[DocumentFilterInput], responses=DocumentOutput(many=True))
     def list(self, request: Request) -> Response:
-        filters = DocumentFilterInput(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        documents = selectors.document_queryset(
-            membership=self.membership, **filters.validated_data
-        )
+        filters = validated(DocumentFilterInput, request.query_params)
+        documents = selectors.document_queryset(membership=self.membership, **filters)
         page = self.paginate_queryset(documents)
         return self.get_paginated_response(DocumentOutput(page, many=True).data)
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: UploadOutput})
     def create(self, request: Request) -> Response:
         """Upload one or more files; each is checked, and refused ones are listed with the reason."""
-        data = UploadInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
+        params = validated(UploadInput, request.data)
         uploaded, refused = services.document_upload_batch(
             company=self.membership.company, uploaded_by=user_of(request), files=params["files"], label=params["label"],
             project=selectors.upload_target(membership=self.membership, project_id=params.get("project")),
@@ -144,11 +140,8 @@ class DocumentViewSet(CompanyScopedViewSet):
     @extend_schema(request=DocumentUpdateInput, responses=DocumentOutput)
     def partial_update(self, request: Request, document_id: Any = None) -> Response:
         document = self._managed()
-        data = DocumentUpdateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_update(
-            document=document, actor=user_of(request), **data.validated_data
-        )
+        changes = validated(DocumentUpdateInput, request.data)
+        document = services.document_update(document=document, actor=user_of(request), **changes)
         return Response(DocumentOutput(document).data)
 
     @extend_schema(responses={204: None})
@@ -241,9 +234,7 @@ class SearchApi(CompanyScopedApiMixin, APIView):
 
     @extend_schema(request=SearchInput, responses=SearchHitOutput(many=True))
     def post(self, request: Request) -> Response:
-        data = SearchInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
+        params = validated(SearchInput, request.data)
         if params.get("project"):
             project_get(
                 membership=self.membership, project_id=params["project"]

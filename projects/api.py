@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.permissions import Action
 from accounts.permissions import require
 from accounts.selectors import member_list
+from bidscript.rest import validated
 from projects import selectors
 from projects import services
 from projects.models import Project
@@ -139,14 +140,6 @@ class ThemeOrderInput(serializers.Serializer):
     )
 
 
-def _valid(
-    serializer_class: type[serializers.Serializer], data: Any, partial: bool = False
-) -> dict[str, Any]:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 # ------------------------------------------------------------------ Views
 
 
@@ -174,7 +167,7 @@ class ProjectViewSet(CompanyScopedViewSet):
 
     @extend_schema(parameters=[ProjectFilterInput], responses=ProjectPageOutput)
     def list(self, request: Request) -> Response:
-        query = _valid(ProjectFilterInput, request.query_params)
+        query = validated(ProjectFilterInput, request.query_params)
         page, page_size = query.pop("page"), query.pop("page_size")
         filters = selectors.ProjectFilters(**query)
         body = selectors.project_page(
@@ -189,7 +182,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @extend_schema(request=ProjectInput, responses={201: ProjectDetailOutput})
     def create(self, request: Request) -> Response:
         require(self.membership, Action.CREATE_PROJECTS)
-        fields = _valid(ProjectInput, request.data)
+        fields = validated(ProjectInput, request.data)
         project = services.project_create(
             company=self.membership.company, created_by=user_of(request), **fields
         )
@@ -205,7 +198,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @extend_schema(request=ProjectInput, responses=ProjectDetailOutput)
     def partial_update(self, request: Request, project_id: Any = None) -> Response:
         project, role = self._project(ProjectAction.EDIT)
-        fields = _valid(ProjectInput, request.data, partial=True)
+        fields = validated(ProjectInput, request.data, partial=True)
         project = services.project_update(project=project, actor=user_of(request), **fields)
         return Response(self._detail(project, role))
 
@@ -235,7 +228,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, project_id: Any = None) -> Response:
         project, role = self._project(ProjectAction.CHANGE_STATUS)
-        new_status = _valid(TransitionInput, request.data)["status"]
+        new_status = validated(TransitionInput, request.data)["status"]
         project = services.project_transition(
             project=project, status=new_status, actor=user_of(request)
         )
@@ -245,7 +238,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, project_id: Any = None) -> Response:
         project, role = self._project(ProjectAction.TRANSFER)
-        new_owner = _company_user(self, _valid(TransferInput, request.data)["owner"])
+        new_owner = _company_user(self, validated(TransferInput, request.data)["owner"])
         project = services.project_transfer(
             project=project, new_owner=new_owner, actor=user_of(request)
         )
@@ -261,7 +254,7 @@ class ProjectViewSet(CompanyScopedViewSet):
                 BidMemberOutput(selectors.project_members(project=project), many=True).data
             )
         project, _ = self._project(ProjectAction.MANAGE_MEMBERS)
-        data = _valid(BidMemberInput, request.data)
+        data = validated(BidMemberInput, request.data)
         member = services.project_member_set(
             project=project,
             user=_company_user(self, data["user"]),
@@ -285,7 +278,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         if request.method == "DELETE":
             services.project_member_remove(member=member, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        role = _valid(BidMemberRoleInput, request.data)["role"]
+        role = validated(BidMemberRoleInput, request.data)["role"]
         member = services.project_member_set(
             project=project, user=member.user, role=role, actor=user_of(request)
         )
@@ -300,7 +293,7 @@ class ProjectViewSet(CompanyScopedViewSet):
             return Response(ThemeOutput(project.themes.all(), many=True).data)
         project, _ = self._project(ProjectAction.EDIT)
         theme = services.theme_create(
-            project=project, actor=user_of(request), **_valid(ThemeInput, request.data)
+            project=project, actor=user_of(request), **validated(ThemeInput, request.data)
         )
         return Response(ThemeOutput(theme).data, status=status.HTTP_201_CREATED)
 
@@ -308,7 +301,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @action(detail=True, methods=["post"], url_path="themes/reorder")
     def reorder_themes(self, request: Request, project_id: Any = None) -> Response:
         project, _ = self._project(ProjectAction.EDIT)
-        order = _valid(ThemeOrderInput, request.data)["order"]
+        order = validated(ThemeOrderInput, request.data)["order"]
         themes = services.theme_reorder(project=project, order=order, actor=user_of(request))
         return Response(ThemeOutput(themes, many=True).data)
 
@@ -323,7 +316,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         if request.method == "DELETE":
             services.theme_delete(theme=theme, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = {"title": theme.title, "description": theme.description} | _valid(
+        data = {"title": theme.title, "description": theme.description} | validated(
             ThemeInput, request.data, partial=True
         )
         theme = services.theme_update(theme=theme, actor=user_of(request), **data)
