@@ -40,6 +40,22 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# ------------------------------------------------------------------ Sign-in events
+
+
+def signed_in(*, user: User) -> None:
+    activity_record(company=None, actor=user, action="auth.signed_in", category=Category.AUTH)
+
+
+def sign_in_failed(*, email: str) -> None:
+    """Record a failed sign-in, against the account when the address belongs to one."""
+    activity_record(
+        company=None, actor=User.objects.filter(email=normalize_email(email)).first(),
+        action="auth.sign_in_failed", category=Category.AUTH, severity=Severity.WARNING,
+        details={"email": email},
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------ Companies
 
 

@@ -7,11 +7,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from accounts.audit import Category
-from accounts.audit import Severity
-from accounts.audit import activity_record
 from accounts.models import User
 from accounts.services import company_create_personal
+from accounts.services import sign_in_failed
+from accounts.services import signed_in
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.personal_company")
@@ -21,14 +20,9 @@ def create_personal_company(sender: Any, request: Any, user: User, **kwargs: Any
 
 @receiver(user_logged_in, dispatch_uid="accounts.log_sign_in")
 def log_sign_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    activity_record(company=None, actor=user, action="auth.signed_in", category=Category.AUTH)
+    signed_in(user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.log_failed_sign_in")
 def log_failed_sign_in(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    email = str(credentials.get("email") or credentials.get("username") or "")
-    activity_record(
-        company=None, actor=User.objects.filter(email=email.lower()).first(),
-        action="auth.sign_in_failed", category=Category.AUTH, severity=Severity.WARNING,
-        details={"email": email},
-    )  # fmt: skip
+    sign_in_failed(email=str(credentials.get("email") or credentials.get("username") or ""))
