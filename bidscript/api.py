@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from accounts import api as accounts_api
+from chat import api as chat_api
 from documents import api as documents_api
 from projects import api as projects_api
 
@@ -39,6 +40,7 @@ router.register("tokens", accounts_api.TokenViewSet, basename="token")
 router.register("activity", accounts_api.ActivityViewSet, basename="activity")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("documents", documents_api.DocumentViewSet, basename="document")
+router.register("conversations", chat_api.ConversationViewSet, basename="conversation")
 
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="root"),

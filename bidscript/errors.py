@@ -24,6 +24,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from bidscript.exceptions import Conflict
+from bidscript.exceptions import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ def error_answer(exc: Exception) -> ErrorAnswer | None:
 
 
 def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, RateLimited):
+        return exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     if answer := error_answer(exc):
         mapped = exceptions.APIException(answer.message, code=answer.code)
         mapped.status_code = answer.status

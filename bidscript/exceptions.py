@@ -13,3 +13,14 @@ class Conflict(Exception):  # noqa: N818 - named for its HTTP meaning
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(Exception):  # noqa: N818 - named for its HTTP meaning
+    """Too many requests of one kind from one user: HTTP 429 with Retry-After."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

@@ -304,6 +304,25 @@ EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
 EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="text-embedding-3-small")
 EMBEDDING_TIMEOUT = env.float("EMBEDDING_TIMEOUT", default=30.0)
 
+# ------------------------------------------------------------------ Chat
+# "extractive": offline and deterministic, composes answers from the retrieved passages.
+# "openai": any OpenAI-compatible Chat Completions endpoint (OpenAI, Azure OpenAI with
+# LLM_API_VERSION set, Ollama, vLLM, llama.cpp server).
+
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="extractive")
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="https://api.openai.com/v1")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="gpt-4o-mini")
+LLM_API_VERSION = env.str("LLM_API_VERSION", default="")
+LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=60.0)
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=3)
+LLM_RETRY_BACKOFF = env.float("LLM_RETRY_BACKOFF", default=1.0)
+CHAT_PASSAGES = env.int("CHAT_PASSAGES", default=6)
+CHAT_MIN_RELEVANCE = env.float("CHAT_MIN_RELEVANCE", default=0.2)
+CHAT_HISTORY_MESSAGES = env.int("CHAT_HISTORY_MESSAGES", default=6)
+CHAT_RATE_LIMIT = env.int("CHAT_RATE_LIMIT", default=20)
+CHAT_RATE_WINDOW = env.int("CHAT_RATE_WINDOW", default=60)
+
 # ------------------------------------------------------------------ Email
 
 # EMAIL_URL: consolemail:// (default, prints mail), smtp+tls://user:password@host:587, ...

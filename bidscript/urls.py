@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("documents.urls")),
+    path("", include("chat.urls")),
     path("admin/", admin.site.urls),
 ]
 

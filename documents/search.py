@@ -52,6 +52,9 @@ class SearchHit:
     text: str
     snippet_html: SafeString
     score: float
+    # Cosine similarity of the passage to the query (None in keyword mode): an absolute
+    # relevance signal, where the fused score only ranks.
+    similarity: float | None = None
 
 
 def search_scope(
@@ -97,12 +100,13 @@ def chunk_search(
     )
     candidates = max(k * 4, MIN_CANDIDATES)
     rankings = []
-    if mode in (Mode.HYBRID, Mode.DENSE):
-        rankings.append(dense_search(scope, embedder().embed([query])[0], candidates))
+    vector = None if mode == Mode.KEYWORD else embedder().embed([query])[0]
+    if vector is not None:
+        rankings.append(dense_search(scope, vector, candidates))
     if mode in (Mode.HYBRID, Mode.KEYWORD):
         rankings.append(_keyword(membership, scope, query, candidates))
     fused = _fuse(rankings)[:k]
-    return _hits(fused, query)
+    return _hits(fused, query, vector)
 
 
 def dense_search(
@@ -139,12 +143,15 @@ def _fuse(rankings: list[list[Any]]) -> list[tuple[Any, float]]:
     return sorted(scores.items(), key=lambda item: (-item[1], str(item[0])))
 
 
-def _hits(fused: list[tuple[Any, float]], query: str) -> list[SearchHit]:
+def _hits(fused: list[tuple[Any, float]], query: str, vector: Any) -> list[SearchHit]:
     if not fused:
         return []
     ids = [chunk_id for chunk_id, _ in fused]
     snippets = _snippets(ids, query)
-    chunks = Chunk.objects.filter(pk__in=ids).select_related("document").in_bulk()
+    chunks = Chunk.objects.filter(pk__in=ids).select_related("document")
+    if vector is not None:
+        chunks = chunks.annotate(distance=CosineDistance("embedding", vector))
+    found = chunks.in_bulk()
     return [
         SearchHit(
             chunk_id=chunk.pk,
@@ -158,9 +165,10 @@ def _hits(fused: list[tuple[Any, float]], query: str) -> list[SearchHit]:
             text=chunk.text,
             snippet_html=snippets.get(chunk.pk, escape(chunk.text[:300])),
             score=score,
+            similarity=None if vector is None else 1 - chunk.distance,  # type: ignore[attr-defined]
         )
         for chunk_id, score in fused
-        if (chunk := chunks.get(chunk_id)) is not None
+        if (chunk := found.get(chunk_id)) is not None
     ]
 
 

@@ -4,6 +4,7 @@ company library to every member of the company."""
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
@@ -82,3 +83,11 @@ def document_chunks(*, document: Document) -> QuerySet[Chunk]:
         .only("id", "ordinal", "page_start", "page_end", "heading", "text", "token_count")
         .order_by("ordinal")
     )
+
+
+def passage_of(*, document: Document, chunk_id: Any) -> Chunk | None:
+    """One of the document's passages (id and ordinal only), or None for anything else."""
+    try:
+        return Chunk.objects.filter(document=document, pk=chunk_id).only("id", "ordinal").first()
+    except (ValueError, ValidationError):  # not a passage id at all
+        return None

@@ -28,6 +28,7 @@ from documents.models import Document
 from documents.search import chunk_search
 
 PAGE_SIZE = 50
+PASSAGES_PER_PAGE = 20
 
 
 @member_required
@@ -76,12 +77,13 @@ def upload(request: AuthedRequest) -> HttpResponse:
 @member_required
 def detail(request: AuthedRequest, document_id: Any) -> HttpResponse:
     document = _document(request, document_id, trashed=request.GET.get("trashed") == "1")
-    chunks = Paginator(selectors.document_chunks(document=document), 20).get_page(
-        request.GET.get("page")
-    )
+    passages = selectors.document_chunks(document=document)
+    focus = selectors.passage_of(document=document, chunk_id=request.GET.get("passage"))
+    page = focus.ordinal // PASSAGES_PER_PAGE + 1 if focus else request.GET.get("page")
     context = {
         "document": document,
-        "chunks": chunks,
+        "chunks": Paginator(passages, PASSAGES_PER_PAGE).get_page(page),
+        "focus": focus,
         "form": DocumentEditForm(instance=document),
         "can_manage": selectors.can_manage_document(request.membership, document),
     }

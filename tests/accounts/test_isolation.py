@@ -50,6 +50,7 @@ def victim_objects(company, owner, member, settings, tmp_path):
     """One of each tenant object in the victim company, by the id name routes use."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from chat import services as chat
     from documents import services as documents
     from projects import services as projects
 
@@ -75,6 +76,9 @@ def victim_objects(company, owner, member, settings, tmp_path):
     activity = services.activity_record(
         company=company, actor=owner, action="test", category="company"
     )
+    conversation = chat.conversation_create(
+        membership=Membership.objects.get(user=owner, company=company), title="Victim chat"
+    )
     return {
         "member_id": membership.pk,
         "invitation_id": invitation.pk,
@@ -87,6 +91,7 @@ def victim_objects(company, owner, member, settings, tmp_path):
         "project_member_id": project_member.pk,
         "theme_id": theme.pk,
         "document_id": document.pk,
+        "conversation_id": conversation.pk,
     }
 
 

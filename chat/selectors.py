@@ -1,0 +1,56 @@
+"""Reads for chat: a member's conversations, and messages with the citations they may open."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Membership
+from chat.models import Conversation
+from chat.models import Message
+from documents.search import search_scope
+
+
+def conversation_list(*, membership: Membership, project: Any = None) -> QuerySet[Conversation]:
+    """The member's conversations, newest activity first (optionally those about one bid)."""
+    conversations = Conversation.objects.visible_to(membership).select_related("project")
+    if project:
+        conversations = conversations.filter(project=project)
+    return conversations.order_by("-last_message_at")
+
+
+def conversation_get(*, membership: Membership, conversation_id: Any) -> Conversation:
+    """One of the member's conversations; anyone else's (or a missing one) is a 404."""
+    try:
+        return (
+            Conversation.objects.visible_to(membership)
+            .select_related("project", "company")
+            .get(pk=conversation_id)
+        )
+    except (Conversation.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+
+
+def conversation_messages(*, conversation: Conversation, membership: Membership) -> list[Message]:
+    """The messages in order, each citation marked ``available`` if the member may still open
+    its passage (a document may since have gone to the trash, or a bid become unseen)."""
+    messages = list(conversation.messages.order_by("created_at"))
+    mark_available_citations(messages, membership)
+    return messages
+
+
+def mark_available_citations(messages: list[Message], membership: Membership) -> None:
+    cited = {chunk for message in messages for chunk in message.cited_chunk_ids}
+    visible = (
+        {
+            str(pk)
+            for pk in search_scope(membership=membership)
+            .filter(pk__in=cited)
+            .values_list("pk", flat=True)
+        }
+        if cited
+        else set()
+    )
+    for message in messages:
+        for citation in message.citations:
+            citation["available"] = citation["chunk"] in visible
