@@ -47,3 +47,20 @@ def library(company, owner):
 def membership_of(user, company=None):
     memberships = Membership.objects.select_related("company", "user")
     return memberships.get(user=user, **({"company": company} if company else {}))
+
+
+@pytest.fixture
+def stub_llm(settings):
+    """The openai provider, pointed at a local stub server."""
+    from tests.chat.stub_llm import StubLLM
+
+    stub = StubLLM()
+    settings.LLM_PROVIDER = "openai"
+    settings.LLM_BASE_URL = stub.url
+    settings.LLM_API_KEY = "test-key"
+    settings.LLM_MODEL = "stub-model"
+    settings.LLM_RETRY_BACKOFF = 0.01
+    settings.LLM_TIMEOUT = 2.0
+    llm.provider.cache_clear()
+    yield stub
+    stub.close()
