@@ -1,3 +1,4 @@
+import warnings
 from typing import Any
 
 from django.apps import AppConfig
@@ -16,5 +17,11 @@ class BidscriptConfig(AppConfig):
     def ready(self) -> None:
         from bidscript import checks  # noqa: F401 - registers the system checks
 
+        # Under ASGI Django reads a file response (static files, document downloads — capped by
+        # DOCUMENT_MAX_BYTES) whole before sending it, and warns each time; streamed answers use
+        # an asynchronous iterator (bidscript.streaming) and are not affected.
+        warnings.filterwarnings(
+            "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+        )
         if settings.LOG_QUERIES:
             connection_created.connect(_log_every_query, dispatch_uid="bidscript.log_queries")

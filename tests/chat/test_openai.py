@@ -45,7 +45,9 @@ def test_the_answer_streams_in_order_and_is_stored_once_with_its_citations(
     assert answer.citations[0]["document_title"] == "iso.md"
     assert (answer.provider, answer.model, answer.error) == ("openai", "stub-model", "")
     assert (answer.prompt_tokens, answer.completion_tokens) == (321, 12)
-    assert answer.first_token_ms is not None and answer.latency_ms >= answer.first_token_ms
+    assert answer.first_token_ms is not None
+    assert answer.latency_ms is not None
+    assert answer.latency_ms >= answer.first_token_ms
 
 
 def test_the_request_speaks_chat_completions_with_the_key_and_fenced_passages(
@@ -59,9 +61,11 @@ def test_the_request_speaks_chat_completions_with_the_key_and_fenced_passages(
     assert request["path"] == "/v1/chat/completions"
     assert request["headers"]["Authorization"] == "Bearer test-key"
     body = request["body"]
-    assert body["model"] == "stub-model" and body["stream"] is True
+    assert body["model"] == "stub-model"
+    assert body["stream"] is True
     system, user = body["messages"][0], body["messages"][-1]
-    assert system["role"] == "system" and "untrusted" in system["content"]
+    assert system["role"] == "system"
+    assert "untrusted" in system["content"]
     assert '<passage number="1" document="iso.md"' in user["content"]
     assert user["content"].endswith(f"Question: {QUESTION}")
 
@@ -76,7 +80,8 @@ def test_a_429_is_retried_and_then_the_answer_arrives(library, owner, stub_llm):
 
     assert len(stub_llm.requests) == 2
     answer = events[-1].message
-    assert answer.content == "Expires 14 March 2027 [1]." and answer.error == ""
+    assert answer.content == "Expires 14 March 2027 [1]."
+    assert answer.error == ""
 
 
 def test_after_the_last_retry_the_user_gets_a_fallback_stored_as_an_error(
@@ -124,7 +129,8 @@ def test_a_citation_to_a_passage_that_was_not_retrieved_is_dropped(library, owne
     _, events = ask(owner)
 
     answer = events[-1].message
-    assert "[9]" not in answer.content and "42" not in answer.content
+    assert "[9]" not in answer.content
+    assert "42" not in answer.content
     assert {citation["number"] for citation in answer.citations} <= {1, 2}
     assert all(citation["number"] != 9 for citation in answer.citations)
 

@@ -13,8 +13,12 @@ from django.core.management.base import CommandParser
 GRACE_SECONDS = 10
 
 
+# Code the development server reloads on change (not .venv: polling it would cost a core).
+RELOAD_DIRS = ("bidscript", "accounts", "projects", "documents", "chat")
+
+
 class Command(BaseCommand):
-    help = "Run the web server and a task worker together; Ctrl-C stops both."
+    help = "Run the web server (ASGI, uvicorn) and a task worker together; Ctrl-C stops both."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addrport", default="127.0.0.1:8000")
@@ -24,11 +28,11 @@ class Command(BaseCommand):
         # Each child leads its own process group, so stopping it also stops the
         # autoreloader's grandchild, and a terminal's Ctrl-C reaches only this process.
         children = [
-            subprocess.Popen([*manage, *command], start_new_session=True)  # noqa: S603
+            subprocess.Popen(command, start_new_session=True)  # noqa: S603
             for command in (
-                # This command has run the system checks; the children need not repeat them.
-                ["runserver", "--skip-checks", addrport],
-                ["db_worker", "--skip-checks", "--no-startup-delay"],
+                self._web_server(addrport),
+                # This command has run the system checks; the worker need not repeat them.
+                [*manage, "db_worker", "--skip-checks", "--no-startup-delay"],
             )
         ]
         stopping = False
@@ -43,6 +47,19 @@ class Command(BaseCommand):
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.2)
         self._stop(children)
+
+    @staticmethod
+    def _web_server(addrport: str) -> list[str]:
+        """uvicorn serving the ASGI app, so a slow streamed answer holds no thread; it reloads
+        on code changes in development."""
+        host, _, port = addrport.rpartition(":")
+        command = [sys.executable, "-m", "uvicorn", "bidscript.asgi:application",
+                   "--app-dir", str(settings.BASE_DIR), "--host", host or "127.0.0.1", "--port", port]  # fmt: skip
+        if settings.DEBUG:
+            command.append("--reload")
+            for directory in RELOAD_DIRS:
+                command += ["--reload-dir", str(settings.BASE_DIR / directory)]
+        return command
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> None:
         for child in children:
