@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -16,7 +17,11 @@ from accounts.models import Membership
 from accounts.models import Role
 from accounts.models import User
 from accounts.services import company_create
+from documents.models import Document
+from documents.services import document_upload
 from projects import services
+from projects.management.commands._demo_documents import LIBRARY
+from projects.management.commands._demo_documents import TENDER_PACK
 from projects.models import Project
 from projects.models import ProjectMember
 
@@ -63,7 +68,11 @@ class Command(BaseCommand):
                     user=person, company=company, defaults={"role": role}
                 )
             created = sum(self._bid(company, people, *bid) for bid in BIDS)
-        self.stdout.write(f"{DEMO_COMPANY}: {len(people)} people, {created} new bids.")
+            uploaded = self._documents(company, people[0])
+        self.stdout.write(
+            f"{DEMO_COMPANY}: {len(people)} people, {created} new bids, {uploaded} new documents "
+            "(the worker of `make run` processes them)."
+        )
         self.stdout.write(
             f"Sign in as {PEOPLE[0][0]} (or any demo address) with password “{DEMO_PASSWORD}”."
         )
@@ -81,6 +90,25 @@ class Command(BaseCommand):
     def _company(self, people: list[User]) -> Company:
         existing = Company.objects.filter(name=DEMO_COMPANY).first()
         return existing or company_create(name=DEMO_COMPANY, owner=people[0])
+
+    def _documents(self, company: Company, uploader: User) -> int:
+        """The demo library, and a tender pack for the first bid; files already there are kept."""
+        bid = Project.objects.get(company=company, name=BIDS[0][0])
+        wanted = [
+            (LIBRARY, None, Document.Label.REFERENCE),
+            (TENDER_PACK, bid, Document.Label.PRIMARY),
+        ]
+        uploaded = 0
+        for files, project, label in wanted:
+            for name, text in files.items():
+                if Document.objects.filter(company=company, filename=name).exists():
+                    continue
+                document_upload(
+                    company=company, uploaded_by=uploader, file=SimpleUploadedFile(name, text.encode()),
+                    label=label, project=project,
+                )  # fmt: skip
+                uploaded += 1
+        return uploaded
 
     def _bid(self, company: Company, people: list[User], name: str, client: str, reference: str,
              status: str, due_in_days: int, value: str | None) -> bool:  # fmt: skip
