@@ -147,32 +147,42 @@ class OpenAIProvider:
 
     def _open(self, body: dict) -> httpx.Response:
         """A 200 streaming response, after up to LLM_MAX_RETRIES retries of transient failures."""
-        for attempt in range(settings.LLM_MAX_RETRIES + 1):
-            last = attempt == settings.LLM_MAX_RETRIES
+        attempt = 0
+        while True:
             try:
-                response = self.client.send(
-                    self.client.build_request("POST", self.url, json=body), stream=True
-                )
-            except httpx.TimeoutException as error:
-                failure, wait = f"The model did not answer within {settings.LLM_TIMEOUT:g} s.", None
-                if last:
-                    raise GenerationError(failure) from error
-            except httpx.TransportError as error:
-                failure, wait = f"The model service could not be reached ({error}).", None
-                if last:
-                    raise GenerationError(failure) from error
-            else:
-                if response.status_code == httpx.codes.OK:
-                    return response
-                response.close()
-                failure = f"The model service answered HTTP {response.status_code}."
-                if last or response.status_code not in RETRYABLE_STATUSES:
-                    raise GenerationError(failure)
-                wait = _retry_after(response)
-            delay = _backoff(attempt, wait)
-            logger.warning("%s Retrying in %.1f s (attempt %d).", failure, delay, attempt + 1)
-            time.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+                return self._request(body)
+            except _Transient as failure:
+                if attempt == settings.LLM_MAX_RETRIES:
+                    raise GenerationError(str(failure)) from failure
+                delay = _backoff(attempt, failure.retry_after)
+                logger.warning("%s Retrying in %.1f s (retry %d).", failure, delay, attempt + 1)
+                time.sleep(delay)
+                attempt += 1
+
+    def _request(self, body: dict) -> httpx.Response:
+        """One attempt: the 200 response; _Transient when retrying may help, else GenerationError."""
+        request = self.client.build_request("POST", self.url, json=body)
+        try:
+            response = self.client.send(request, stream=True)
+        except httpx.TimeoutException as error:
+            raise _Transient(
+                f"The model did not answer within {settings.LLM_TIMEOUT:g} s."
+            ) from error
+        except httpx.TransportError as error:
+            raise _Transient(f"The model service could not be reached ({error}).") from error
+        if response.status_code == httpx.codes.OK:
+            return response
+        response.close()
+        failure = f"The model service answered HTTP {response.status_code}."
+        if response.status_code in RETRYABLE_STATUSES:
+            raise _Transient(failure, _retry_after(response))
+        raise GenerationError(failure)
+
+
+class _Transient(Exception):  # noqa: N818 - internal signal, not an error to report
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _events(response: httpx.Response) -> Iterator[str | Usage]:

@@ -6,6 +6,7 @@ sends the same forms with ``Accept: text/event-stream`` and gets the answer as i
 
 from collections.abc import Callable
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -25,13 +26,14 @@ from bidscript.exceptions import RateLimited
 from bidscript.pages import attempt
 from bidscript.streaming import EVENT_STREAM
 from bidscript.streaming import event_stream_response
-from bidscript.streaming import sse
 from chat import selectors
 from chat import services
+from chat.api import encoded_events
 from chat.forms import AskForm
 from chat.forms import NewConversationForm
 from chat.forms import RenameForm
 from chat.models import Conversation
+from chat.models import Message
 
 SIDEBAR_SIZE = 50
 
@@ -156,7 +158,8 @@ def _answered(
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else error.message
         return _refused(request, current, message, 400)
     if _streaming(request):
-        return event_stream_response(request, _page_events(request, events))
+        page_events = encoded_events(events, request.membership, partial(_rendered, request))
+        return event_stream_response(request, page_events)
     for _ in events:  # answer and store it
         pass
     return redirect("chat:conversation", conversation_id=current.pk)
@@ -171,15 +174,6 @@ def _refused(
     return redirect("chat:conversation", conversation_id=current.pk)
 
 
-def _page_events(request: AuthedRequest, events: Iterator[services.Event]) -> Iterator[bytes]:
-    """The answer's events, with finished messages rendered as the page shows them."""
-    for event in events:
-        if event.message is None:
-            yield sse(event.kind, {"text": event.text})
-            continue
-        if event.kind == "done":
-            selectors.mark_available_citations([event.message], request.membership)
-        html = render_to_string(
-            "chat/message.html", {"message": event.message, "last": True}, request
-        )
-        yield sse(event.kind, {"id": str(event.message.pk), "html": html})
+def _rendered(request: AuthedRequest, message: Message) -> dict[str, str]:
+    html = render_to_string("chat/message.html", {"message": message, "last": True}, request)
+    return {"id": str(message.pk), "html": html}
