@@ -23,7 +23,10 @@ MAX_SOURCES = 4
 NEAR_DUPLICATE = 0.7
 MIN_WORDS = 3
 
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\s*\n+\s*")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?:])\s+(?=[\"'(\[]?[A-Z0-9]|[-*•]\s)")
+# Lines of a list or a table stand on their own; other line breaks are only wrapping.
+ROW = re.compile(r"^([-*•]|\d+[.)])\s|\s\|\s")
+BULLET = re.compile(r"^[-*•]\s+")
 INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules?)\b"
     r"|\b(system prompt|you are now|as an ai|assistant:)",
@@ -67,9 +70,14 @@ class ExtractiveProvider:
 def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
     """The chosen sentences grouped by passage: best passages first, sentences in reading order."""
     candidates = _sentences(prompt.passages)
-    question, *terms = lexemes_of([prompt.question, *(s.text for s in candidates)])
-    sentences = [replace(s, terms=frozenset(t)) for s, t in zip(candidates, terms, strict=True)]
-    scores = [len(question & sentence.terms) / max(len(question), 1) for sentence in sentences]
+    headings = [passage.heading for passage in prompt.passages]
+    question, *terms = lexemes_of([prompt.question, *headings, *(s.text for s in candidates)])
+    sections = dict(zip((passage.number for passage in prompt.passages), terms, strict=False))
+    sentences = [
+        replace(s, terms=frozenset(t))
+        for s, t in zip(candidates, terms[len(headings) :], strict=True)
+    ]
+    scores = [_score(question, s.terms, sections[s.passage.number]) for s in sentences]
     by_passage: dict[int, list[Sentence]] = {}
     for sentence in sorted(
         _choose(sentences, scores), key=lambda s: (s.passage.number, s.position)
@@ -78,35 +86,68 @@ def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
     return [(group[0].passage, group) for group in by_passage.values()]
 
 
+def _score(question: set[str], sentence: frozenset[str], section: set[str]) -> float:
+    """Share of the question's terms the sentence carries; its section's heading counts half
+    (a sentence under "Social value > Fair pay" is about social value)."""
+    if not question:
+        return 0.0
+    return (len(question & sentence) + len((question & section) - sentence) / 2) / len(question)
+
+
 def _sentences(passages: list[Passage]) -> list[Sentence]:
     found: list[Sentence] = []
     for passage in passages:
-        parts = (part.strip() for part in SENTENCE_BREAK.split(passage.text))
         found.extend(
             Sentence(passage, position, part, frozenset())
-            for position, part in enumerate(parts)
+            for position, part in enumerate(_units(passage.text))
             if len(part.split()) >= MIN_WORDS and not INSTRUCTION.search(part)
         )
     return found
 
 
+def _units(text: str) -> Iterator[str]:
+    """Sentences of prose (however its lines wrap), and list items and table rows whole."""
+    prose: list[str] = []
+    for line in (line.strip() for line in text.splitlines()):
+        if line and not ROW.search(line):
+            prose.append(line)
+            continue
+        yield from _split(" ".join(prose))
+        prose = []
+        if line:
+            yield BULLET.sub("", line)
+    yield from _split(" ".join(prose))
+
+
+def _split(prose: str) -> Iterator[str]:
+    for sentence in SENTENCE_BREAK.split(prose):
+        if sentence := BULLET.sub("", sentence.strip()):
+            yield sentence
+
+
 def _choose(sentences: list[Sentence], scores: list[float]) -> list[Sentence]:
-    """Best-scoring sentences first, skipping near-duplicates, within the budgets.
+    """Best-scoring sentences first, skipping near-duplicates, within the budgets. Within a
+    passage only sentences scoring at least half its best one count (the rest is padding).
 
     Passages come ranked by relevance, so when no sentence shares a term with the question
     (a paraphrase the dense search understood) the best passage's opening sentences lead.
     """
+    best_in_passage: dict[int, float] = {}
+    for sentence, score in zip(sentences, scores, strict=True):
+        number = sentence.passage.number
+        best_in_passage[number] = max(score, best_in_passage.get(number, 0.0))
     ranked = sorted(
-        zip(sentences, scores, strict=True),
+        ((sentence, score) for sentence, score in zip(sentences, scores, strict=True)
+         if score > 0 and score >= best_in_passage[sentence.passage.number] / 2),
         key=lambda pair: (-pair[1], pair[0].passage.number, pair[0].position),
-    )
-    if ranked and ranked[0][1] == 0:
+    )  # fmt: skip
+    if not ranked and sentences:
         best = sentences[0].passage
-        ranked = [(sentence, 1.0) for sentence in sentences if sentence.passage == best]
+        ranked = [(sentence, 0.0) for sentence in sentences if sentence.passage == best]
     chosen: list[Sentence] = []
     words = 0
-    for sentence, score in ranked:
-        if chosen and (score == 0 or words + sentence.words > WORD_BUDGET):
+    for sentence, _ in ranked:
+        if chosen and words + sentence.words > WORD_BUDGET:
             continue
         if _crowded(chosen, sentence) or _repeats(chosen, sentence):
             continue

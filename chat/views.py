@@ -176,4 +176,4 @@ def _refused(
 
 def _rendered(request: AuthedRequest, message: Message) -> dict[str, str]:
     html = render_to_string("chat/message.html", {"message": message, "last": True}, request)
-    return {"id": str(message.pk), "html": html}
+    return {"id": str(message.pk), "html": html, "title": str(message.conversation)}

@@ -38,6 +38,14 @@
     errorBox.hidden = !message;
   }
 
+  // A new chat takes its title from the first question.
+  function showTitle(title) {
+    const field = document.getElementById("chat-title");
+    if (field && !field.value) field.value = title;
+    const current = document.querySelector(".conversation-list [aria-current=page] .conversation-list__title");
+    if (current) current.textContent = title;
+  }
+
   function liveAnswer() {
     const item = document.createElement("li");
     item.className = "chat-message chat-message--assistant chat-message--streaming";
@@ -68,6 +76,7 @@
           thread.querySelector("[data-empty]")?.remove();
           thread.querySelectorAll("[data-regenerate]").forEach((old) => old.remove());
           if (!document.getElementById(`message-${data.id}`)) thread.append(fromHtml(data.html));
+          showTitle(data.title);
           form.reset();
           answer = liveAnswer();
         } else if (kind === "delta") {

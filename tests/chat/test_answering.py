@@ -55,6 +55,30 @@ def test_the_extractive_answer_leaves_out_sentences_that_do_not_help(library, ow
     assert "offices are open" not in events[-1].message.content
 
 
+def test_sentences_wrapped_across_lines_and_list_items_are_quoted_whole(company, owner):
+    ingest(company, owner, "quality.md", (
+        "# Quality\n\nWe hold ISO 9001 certification, certificate number\nQ-2291, issued by BSI. "
+        "The certificate expires on\n13 March 2027.\n\n- ISO 9001 audits happen every February\n"
+        "- Scope: cleaning and catering"
+    ))  # fmt: skip
+
+    _, events = ask(membership_of(owner), "When does the ISO 9001 certificate expire?")
+
+    content = events[-1].message.content
+    assert "The certificate expires on 13 March 2027." in content
+    assert "ISO 9001 audits happen every February." in content
+
+
+def test_sentences_count_as_being_about_their_sections_heading(company, owner, library):
+    ingest(company, owner, "itt.md", "# Requirements\n\nDescribe your social value commitments.")
+
+    _, events = ask(membership_of(owner), "What social value can we offer?")
+
+    answer = events[-1].message
+    assert "paid the real living wage" in answer.content  # under "Social value", in other words
+    assert {c["document_title"] for c in answer.citations} >= {"itt.md", "social-value.md"}
+
+
 def test_a_paraphrase_is_answered_from_the_passage_dense_search_found(library, owner):
     _, events = ask(membership_of(owner), "How many trainees do we take on each year?")
 
