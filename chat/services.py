@@ -262,7 +262,7 @@ def _store_answer(conversation: Conversation, draft: _Draft, hits: list[SearchHi
 
 def cited(text: str, hits: list[SearchHit]) -> tuple[str, list[dict[str, Any]]]:
     """The text with markers for passages that were not retrieved removed, and the citations
-    of those that were, numbered as in the prompt, in order of first mention."""
+    of those that were, numbered as in the prompt."""
     numbered = dict(enumerate(hits, start=1))
     used: list[int] = []
 
@@ -272,7 +272,7 @@ def cited(text: str, hits: list[SearchHit]) -> tuple[str, list[dict[str, Any]]]:
         return "".join(f"[{n}]" for n in numbers)
 
     text = MARKER.sub(keep, text)
-    return text, [_citation(number, numbered[number]) for number in used]
+    return text, [_citation(number, numbered[number]) for number in sorted(used)]
 
 
 def _citation(number: int, hit: SearchHit) -> dict[str, Any]:
