@@ -20,6 +20,7 @@ help:
 	@echo "make test   run the test suite against real PostgreSQL+pgvector and Redis"
 	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make bench  startup time, and the cached bid list under load (cold vs warm cache)"
+	@echo "            ingestion, search latency and quality (nDCG@10, recall@100), chat latency"
 	@echo "make stop   stop the embedded PostgreSQL and Redis"
 	@echo "make lock   recompile requirements.lock from pyproject.toml"
 
@@ -59,6 +60,8 @@ bench: install
 	$(PY) bench/bid_list.py
 	$(PY) bench/ingest.py
 	$(PY) bench/search.py
+	$(PY) bench/quality.py
+	$(PY) bench/chat.py
 
 stop: install
 	$(PY) manage.py embedded stop
