@@ -61,7 +61,7 @@ bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/search.py
 	$(PY) bench/quality.py
-	$(PY) bench/chat.py
+	$(PY) bench/chat_latency.py
 
 stop: install
 	$(PY) manage.py embedded stop

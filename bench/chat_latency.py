@@ -7,7 +7,7 @@ words plus some of the questions' words, and clustered vectors (distractors for 
 the whole path a user's does: store the question, hybrid search, compose, stream, store the
 answer. Uses a throwaway database on the running PostgreSQL.
 
-    .venv/bin/python bench/chat.py [--chunks 100000] [--passages 2000] [--questions 60]
+    .venv/bin/python bench/chat_latency.py [--chunks 100000] [--passages 2000] [--questions 60]
 """
 
 import argparse
