@@ -21,7 +21,8 @@ def test_seed_demo_populates_once_and_can_run_again(settings, tmp_path):
     assert company.memberships.count() == 4
     documents = Document.objects.filter(company=company)
     assert documents.filter(project__isnull=True).count() == 3
-    assert documents.get(project__isnull=False).project.name == "Hospital estates FM"
+    tender_pack = documents.select_related("project").get(project__isnull=False)
+    assert str(tender_pack.project) == "Hospital estates FM"
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):
