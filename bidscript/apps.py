@@ -1,3 +1,4 @@
+import re
 import warnings
 from typing import Any
 
@@ -23,5 +24,9 @@ class BidscriptConfig(AppConfig):
         warnings.filterwarnings(
             "ignore", message="StreamingHttpResponse must consume synchronous iterators"
         )
+        if settings.DEBUG:  # development serves static files from the apps, not STATIC_ROOT
+            warnings.filterwarnings(
+                "ignore", message=f"No directory at: {re.escape(str(settings.STATIC_ROOT))}"
+            )
         if settings.LOG_QUERIES:
             connection_created.connect(_log_every_query, dispatch_uid="bidscript.log_queries")

@@ -87,27 +87,28 @@ def unindex_document(document_id: Any) -> None:
         cursor.execute("DELETE FROM documents_termstat WHERE chunk_count <= 0")
 
 
+# The matching chunks are found first, on their own (MATERIALIZED), so the plan cannot depend on
+# fresh table statistics: a freshly loaded tenant once got plans 1,000x slower without it.
 SCORE_SQL = """
-    WITH corpus AS MATERIALIZED (
+    WITH matched AS MATERIALIZED ({matched}),
+    corpus AS MATERIALIZED (
         SELECT chunk_count AS n, greatest(term_count::float / greatest(chunk_count, 1), 1) AS avgdl
-        FROM documents_corpusstat WHERE company_id = %(company)s
+        FROM documents_corpusstat WHERE company_id = %s
     ),
     weights AS MATERIALIZED (
         SELECT t.term, ln(1 + (corpus.n - t.chunk_count + 0.5) / (t.chunk_count + 0.5)) AS idf
         FROM documents_termstat t, corpus
-        WHERE t.company_id = %(company)s AND t.term = ANY(%(terms)s)
+        WHERE t.company_id = %s AND t.term = ANY(%s)
     )
-    SELECT c.id, sum(
-        w.idf * f.tf * (%(k1)s + 1) / (f.tf + %(k1)s * (1 - %(b)s + %(b)s * c.term_count / corpus.avgdl))
-    ) AS score
-    FROM documents_chunk c
+    SELECT m.id, sum(w.idf * f.tf * %s / (f.tf + %s * (1 - %s + %s * m.term_count / corpus.avgdl))) AS score
+    FROM matched m
     CROSS JOIN corpus
     CROSS JOIN weights w
-    CROSS JOIN LATERAL (SELECT (c.term_freqs ->> w.term)::float AS tf) f
-    WHERE c.id = ANY(%(ids)s) AND f.tf IS NOT NULL
-    GROUP BY c.id
-    ORDER BY score DESC, c.id
-    LIMIT %(limit)s
+    CROSS JOIN LATERAL (SELECT (m.term_freqs ->> w.term)::float AS tf) f
+    WHERE f.tf IS NOT NULL
+    GROUP BY m.id
+    ORDER BY score DESC, m.id
+    LIMIT %s
 """
 
 
@@ -142,18 +143,16 @@ def any_term(terms: list[str]) -> SearchQuery:
 def bm25_search(
     *, company_id: Any, query: str, scope: QuerySet[Any], limit: int
 ) -> list[tuple[Any, float]]:
-    """(chunk id, BM25 score) of the best-matching chunks of the scope, best first.
-
-    Two steps, so the plan does not depend on fresh table statistics: the GIN index finds
-    the scope's chunks containing any query term, then only those are scored.
-    """
+    """(chunk id, BM25 score) of the best-matching chunks of the scope, best first: the GIN
+    index finds the scope's chunks containing any query term, and only those are scored."""
     terms = query_terms(query)
     if not terms:
         return []
-    ids = list(scope.filter(search_vector=any_term(terms)).order_by().values_list("id", flat=True))
-    if not ids:
-        return []
-    params = {"company": company_id, "terms": terms, "ids": ids, "k1": K1, "b": B, "limit": limit}
+    matched = scope.filter(search_vector=any_term(terms)).order_by()
+    matched_sql, matched_params = matched.values(
+        "id", "term_count", "term_freqs"
+    ).query.sql_with_params()
+    params = [*matched_params, company_id, company_id, terms, K1 + 1, K1, B, B, limit]
     with connection.cursor() as cursor:
-        cursor.execute(SCORE_SQL, params)
+        cursor.execute(SCORE_SQL.format(matched=matched_sql), params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

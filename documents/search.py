@@ -32,6 +32,11 @@ from projects.models import Project
 # both legs (0.49 vs dense 0.46, keyword 0.36) where reciprocal rank fusion fell between them
 # (0.41): with RRF a leg that is blind for a question counts as much as the one that sees.
 DENSE_WEIGHT = 0.7
+# Companies holding at least this share of all chunks (and this many) are searched through the
+# HNSW graph; smaller ones by reading their rows, which is then cheaper. The planner cannot
+# tell the two apart: it does not know how the company filter and the vector order interact.
+HNSW_MIN_SHARE = 0.03
+HNSW_MIN_ROWS = 5_000
 MIN_CANDIDATES = 50
 # Private-use characters mark highlights, so document text can be escaped before <mark> goes in.
 START, STOP = "\ue000", "\ue001"
@@ -107,7 +112,8 @@ def chunk_search(
     vector = None if mode == Mode.KEYWORD else embedder().embed([query])[0]
     if vector is not None:
         weight = DENSE_WEIGHT if mode == Mode.HYBRID else 1.0
-        legs.append((weight, dense_ranking(scope, vector, candidates)))
+        graph = not document_ids and hnsw_worthwhile(membership.company_id)
+        legs.append((weight, dense_ranking(scope, vector, candidates, graph=graph)))
     if mode in (Mode.HYBRID, Mode.KEYWORD):
         bm25_hits = bm25.bm25_search(
             company_id=membership.company_id, query=query, scope=scope, limit=candidates
@@ -117,17 +123,35 @@ def chunk_search(
     return _hits(fused, query, vector)
 
 
+def hnsw_worthwhile(company_id: Any) -> bool:
+    """Whether the company's chunks are enough of all chunks to search them through HNSW."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.chunk_count, (SELECT sum(chunk_count) FROM documents_corpusstat)
+            FROM documents_corpusstat s WHERE s.company_id = %s
+            """,
+            [company_id],
+        )
+        row = cursor.fetchone()
+    return bool(row) and row[0] >= max(HNSW_MIN_ROWS, HNSW_MIN_SHARE * row[1])
+
+
 def dense_search(
-    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False
+    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False, graph: bool = False
 ) -> list[Any]:
     """Chunk ids of the scope nearest to ``vector``, nearest first (``exact`` skips the index)."""
-    return [chunk_id for chunk_id, _ in dense_ranking(scope, vector, limit, exact=exact)]
+    ranking = dense_ranking(scope, vector, limit, exact=exact, graph=graph)
+    return [chunk_id for chunk_id, _ in ranking]
 
 
 def dense_ranking(
-    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False
+    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False, graph: bool = False
 ) -> list[tuple[Any, float]]:
-    """(chunk id, cosine similarity) of the scope's chunks nearest to ``vector``, nearest first."""
+    """(chunk id, cosine similarity) of the scope's chunks nearest to ``vector``, nearest first.
+
+    ``exact`` reads every row of the scope; ``graph`` walks the HNSW index; neither lets the
+    planner choose."""
     with transaction.atomic(), connection.cursor() as cursor:
         # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters.
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
@@ -135,6 +159,8 @@ def dense_ranking(
         cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(100, min(2 * limit, 1000))])
         if exact:
             cursor.execute("SET LOCAL enable_indexscan = off")
+        elif graph:  # no sort means the HNSW index supplies the order
+            cursor.execute("SET LOCAL enable_sort = off")
         rows = list(
             scope.annotate(distance=CosineDistance("embedding", vector))
             .order_by("distance")
