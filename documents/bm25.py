@@ -6,6 +6,7 @@ chunk count and total length. Both move in the same transaction as the chunks th
 Scoring is Okapi BM25 (k1 = 1.2, b = 0.75) with the query's lexemes OR-ed, never AND-ed.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
@@ -90,26 +91,48 @@ def unindex_document(document_id: Any) -> None:
 # The matching chunks are found first, on their own (MATERIALIZED), so the plan cannot depend on
 # fresh table statistics: a freshly loaded tenant once got plans 1,000x slower without it.
 SCORE_SQL = """
-    WITH matched AS MATERIALIZED ({matched}),
-    corpus AS MATERIALIZED (
-        SELECT chunk_count AS n, greatest(term_count::float / greatest(chunk_count, 1), 1) AS avgdl
-        FROM documents_corpusstat WHERE company_id = %s
-    ),
-    weights AS MATERIALIZED (
-        SELECT t.term, ln(1 + (corpus.n - t.chunk_count + 0.5) / (t.chunk_count + 0.5)) AS idf
-        FROM documents_termstat t, corpus
-        WHERE t.company_id = %s AND t.term = ANY(%s)
-    )
-    SELECT m.id, sum(w.idf * f.tf * %s / (f.tf + %s * (1 - %s + %s * m.term_count / corpus.avgdl))) AS score
+    WITH matched AS MATERIALIZED ({matched})
+    SELECT m.id, sum(w.idf * f.tf * %s / (f.tf + %s * (1 - %s + %s * m.term_count / %s))) AS score
     FROM matched m
-    CROSS JOIN corpus
-    CROSS JOIN weights w
+    CROSS JOIN unnest(%s::text[], %s::float[]) AS w(term, idf)
     CROSS JOIN LATERAL (SELECT (m.term_freqs ->> w.term)::float AS tf) f
     WHERE f.tf IS NOT NULL
     GROUP BY m.id
     ORDER BY score DESC, m.id
     LIMIT %s
 """
+# Chunks matching the rarer query terms, up to about this many, are scored first (see bm25_search).
+FIRST_PASS_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A query's terms with their chunk frequency and idf in one company, rarest first."""
+
+    terms: list[tuple[str, int, float]]
+    avgdl: float
+
+    def ceiling(self, terms: list[tuple[str, int, float]]) -> float:
+        """The most a chunk can score from these terms alone (tf saturates below k1 + 1)."""
+        return sum(idf * (K1 + 1) for _, _, idf in terms)
+
+
+def query_weights(company_id: Any, terms: list[str]) -> Weights:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.term, t.chunk_count, ln(1 + (s.chunk_count - t.chunk_count + 0.5) / (t.chunk_count + 0.5)),
+                   greatest(s.term_count::float / greatest(s.chunk_count, 1), 1)
+            FROM documents_termstat t JOIN documents_corpusstat s ON s.company_id = t.company_id
+            WHERE t.company_id = %s AND t.term = ANY(%s)
+            ORDER BY t.chunk_count, t.term
+            """,
+            [company_id, terms],
+        )
+        rows = cursor.fetchall()
+    return Weights(
+        [(term, df, float(idf)) for term, df, idf, _ in rows], rows[0][3] if rows else 1.0
+    )
 
 
 def query_terms(query: str) -> list[str]:
@@ -143,16 +166,44 @@ def any_term(terms: list[str]) -> SearchQuery:
 def bm25_search(
     *, company_id: Any, query: str, scope: QuerySet[Any], limit: int
 ) -> list[tuple[Any, float]]:
-    """(chunk id, BM25 score) of the best-matching chunks of the scope, best first: the GIN
-    index finds the scope's chunks containing any query term, and only those are scored."""
-    terms = query_terms(query)
-    if not terms:
+    """(chunk id, BM25 score) of the best-matching chunks of the scope, best first.
+
+    The GIN index finds the scope's chunks containing a query term, and only those are scored.
+    Exact, but cheaper for common words (MaxScore): chunks with one of the rarer terms are
+    scored first; when the last of the ``limit`` best already outscores anything the common
+    terms alone could add up to, no other chunk can enter, so the common terms' many matches
+    are never read.
+    """
+    weights = query_weights(company_id, query_terms(query))
+    if not weights.terms:
         return []
-    matched = scope.filter(search_vector=any_term(terms)).order_by()
-    matched_sql, matched_params = matched.values(
-        "id", "term_count", "term_freqs"
-    ).query.sql_with_params()
-    params = [*matched_params, company_id, company_id, terms, K1 + 1, K1, B, B, limit]
+    rare, common = _split(weights.terms)
+    hits = _scored(scope, weights, rare, limit)
+    if common and (len(hits) < limit or hits[-1][1] <= weights.ceiling(common)):
+        hits = _scored(scope, weights, weights.terms, limit)
+    return hits
+
+
+def _split(terms: list[tuple[str, int, float]]) -> tuple[list[Any], list[Any]]:
+    """The rarest terms whose matches add up to FIRST_PASS_ROWS (at least one), and the rest."""
+    rows, cut = 0, 0
+    while cut < len(terms) and (cut == 0 or rows + terms[cut][1] <= FIRST_PASS_ROWS):
+        rows += terms[cut][1]
+        cut += 1
+    return terms[:cut], terms[cut:]
+
+
+def _scored(
+    scope: QuerySet[Any], weights: Weights, matching: list[tuple[str, int, float]], limit: int
+) -> list[tuple[Any, float]]:
+    """The best ``limit`` chunks containing any of ``matching``, scored on all query terms."""
+    matched = scope.filter(search_vector=any_term([term for term, _, _ in matching])).order_by()
+    sql, params = matched.values("id", "term_count", "term_freqs").query.sql_with_params()
+    terms = [term for term, _, _ in weights.terms]
+    idfs = [idf for _, _, idf in weights.terms]
     with connection.cursor() as cursor:
-        cursor.execute(SCORE_SQL.format(matched=matched_sql), params)
+        cursor.execute(
+            SCORE_SQL.format(matched=sql),
+            [*params, K1 + 1, K1, B, B, weights.avgdl, terms, idfs, limit],
+        )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

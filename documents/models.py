@@ -125,7 +125,8 @@ class Chunk(models.Model):
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
             ),
-            GinIndex(fields=["search_vector"], name="chunk_search_vector_gin"),
+            # Company first (btree_gin): a keyword search reads only its own company's matches.
+            GinIndex(fields=["company", "search_vector"], name="chunk_company_search_gin"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["document", "ordinal"], name="chunk_unique_ordinal"),

@@ -189,7 +189,12 @@ def _hits(fused: list[tuple[Any, float]], query: str, vector: Any) -> list[Searc
         return []
     ids = [chunk_id for chunk_id, _ in fused]
     snippets = _snippets(ids, query)
-    chunks = Chunk.objects.filter(pk__in=ids).select_related("document")
+    # Not the vector, lexemes or term counts: a page of hits needs none of them.
+    chunks = (
+        Chunk.objects.filter(pk__in=ids)
+        .select_related("document")
+        .defer("embedding", "search_vector", "term_freqs")
+    )
     if vector is not None:
         chunks = chunks.annotate(distance=CosineDistance("embedding", vector))
     found = chunks.in_bulk()

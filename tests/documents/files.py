@@ -1,5 +1,6 @@
 """Real documents built in the tests: every format, and the hostile files an upload must refuse."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -11,10 +12,14 @@ from pptx.util import Inches
 from pypdf import PdfReader
 from pypdf import PdfWriter
 
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
 
 def pdf(pages: list[list[str]]) -> bytes:
     """A text PDF: one list of lines per page."""
     document = FPDF()
+    # A fixed date: the same pages make the same bytes (and sha256) in any second.
+    document.set_creation_date(FIXED_DATE)
     document.set_font("helvetica", size=11)
     for lines in pages:
         document.add_page()

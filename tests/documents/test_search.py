@@ -82,6 +82,35 @@ def test_keyword_scores_are_bm25_over_postgres_lexemes(library, owner, company):
         assert score == pytest.approx(expected[chunk_id], rel=1e-9)
 
 
+@pytest.mark.parametrize(
+    ("query", "limit"), [("catering tender", 2), ("catering tender", 6), ("tender", 3)]
+)
+def test_scoring_the_rarer_terms_first_gives_the_exact_bm25_ranking(
+    company, owner, monkeypatch, query, limit
+):
+    from documents import bm25
+    from documents.search import search_scope
+
+    monkeypatch.setattr(bm25, "FIRST_PASS_ROWS", 1)  # only the rarest term goes first
+    for number in range(8):
+        extra = " We cater, catering daily." if number < 3 else ""
+        ingest(
+            company,
+            owner,
+            f"bid-{number}.md",
+            f"# Bid {number}\n\nA tender for site {number}.{extra}",
+        )
+    scope = search_scope(membership=membership_of(owner))
+
+    scored = bm25.bm25_search(company_id=company.pk, query=query, scope=scope, limit=limit)
+
+    expected = _reference_bm25(company, query)
+    best = sorted(
+        (c for c, score in expected.items() if score > 0), key=lambda c: (-expected[c], str(c))
+    )
+    assert [chunk_id for chunk_id, _ in scored] == best[:limit]
+
+
 def _reference_bm25(company, query, k1=1.2, b=0.75):
     """Okapi BM25 computed in Python from the same lexemes, as an oracle."""
     with connection.cursor() as cursor:
