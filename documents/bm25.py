@@ -95,7 +95,8 @@ SCORE_SQL = """
     SELECT m.id, sum(w.idf * f.tf * %s / (f.tf + %s * (1 - %s + %s * m.term_count / %s))) AS score
     FROM matched m
     CROSS JOIN unnest(%s::text[], %s::float[]) AS w(term, idf)
-    CROSS JOIN LATERAL (SELECT (m.term_freqs ->> w.term)::float AS tf) f
+    -- OFFSET 0 keeps the subquery: inlined, the jsonb lookup would run once per use of tf.
+    CROSS JOIN LATERAL (SELECT (m.term_freqs ->> w.term)::float AS tf OFFSET 0) f
     WHERE f.tf IS NOT NULL
     GROUP BY m.id
     ORDER BY score DESC, m.id
