@@ -70,6 +70,21 @@ def test_the_request_speaks_chat_completions_with_the_key_and_fenced_passages(
     assert user["content"].endswith(f"Question: {QUESTION}")
 
 
+def test_azure_openai_gets_its_api_version_and_key_header(library, owner, stub_llm, settings):
+    settings.LLM_API_VERSION = "2024-10-21"
+    settings.LLM_BASE_URL = f"{stub_llm.url}/openai/deployments/gpt-4o"
+    stub_llm.script(Reply(pieces=["Fine [1]."]))
+
+    ask(owner)
+
+    request = stub_llm.requests[0]
+    assert (
+        request["path"] == "/v1/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+    )
+    assert request["headers"]["api-key"] == "test-key"
+    assert "Authorization" not in request["headers"]
+
+
 def test_a_429_is_retried_and_then_the_answer_arrives(library, owner, stub_llm):
     stub_llm.script(
         Reply(status=429, headers={"Retry-After": "0"}),
