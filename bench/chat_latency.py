@@ -3,7 +3,8 @@ and total time per answer, p50/p95 (target p95 time-to-first-token <= 300 ms on 
 
 The asking company holds every chunk: a few thousand real passages (case studies embedded by
 the real local model, which the questions are about) among filler chunks with Zipf-distributed
-words plus some of the questions' words, and clustered vectors (distractors for both legs). Each question goes through
+words plus the trade's words and now and then a client's name (as the questions use them), and
+clustered vectors: distractors for both search legs. Each question goes through
 the whole path a user's does: store the question, hybrid search, compose, stream, store the
 answer. Uses a throwaway database on the running PostgreSQL.
 
@@ -37,9 +38,11 @@ CLIENTS = ["Kent County Council", "NHS Lothian", "Leeds Teaching Hospitals", "Br
 SERVICES = ["office cleaning", "security guarding", "school catering", "waste collection",
             "grounds maintenance", "facilities management", "pest control", "window cleaning"]  # fmt: skip
 OUTCOMES = ["complaints", "energy use", "sickness absence", "carbon emissions", "response times"]
-# Filler chunks share the questions' words too, so the keyword leg has many candidates to score.
-SHARED_WORDS = sorted({word for phrase in CLIENTS + SERVICES + OUTCOMES for word in phrase.split()}
-                      | {"staff", "contract", "delivered", "reduced", "sites", "team", "year"})  # fmt: skip
+# Filler chunks share the questions' words as a bid library would: the trade's words are
+# everywhere (each in about 10% of chunks), a client's name is in about one chunk in 500.
+TRADE_WORDS = sorted({word for phrase in SERVICES + OUTCOMES for word in phrase.split()}
+                     | {"staff", "contract", "delivered", "reduced", "sites", "team", "year"})  # fmt: skip
+CLIENT_WORDS = sorted({word for client in CLIENTS for word in client.split()})
 
 
 def case_study(rng: random.Random, number: int) -> tuple[str, str]:
@@ -66,7 +69,12 @@ def case_study(rng: random.Random, number: int) -> tuple[str, str]:
 
 
 def filler_texts(rng: random.Random, count: int) -> list[str]:
-    return [f"{text} {' '.join(rng.sample(SHARED_WORDS, 6))}" for text in chunk_texts(rng, count)]
+    def shared() -> list[str]:
+        return rng.sample(TRADE_WORDS, 3) + (
+            [rng.choice(CLIENT_WORDS)] if rng.random() < 0.05 else []
+        )
+
+    return [f"{text} {' '.join(shared())}" for text in chunk_texts(rng, count)]
 
 
 def populate(total: int, passages: int) -> tuple[Any, list[str]]:

@@ -104,6 +104,9 @@ SCORE_SQL = """
 """
 # Chunks matching the rarer query terms, up to about this many, are scored first (see bm25_search).
 FIRST_PASS_ROWS = 5_000
+# Beyond this many matching chunks (words common across a large library) exactness is given up:
+# only chunks with the rarer terms are ranked. Scoring grows with matches, about 10 us each.
+MAX_SCORED_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -173,14 +176,17 @@ def bm25_search(
     Exact, but cheaper for common words (MaxScore): chunks with one of the rarer terms are
     scored first; when the last of the ``limit`` best already outscores anything the common
     terms alone could add up to, no other chunk can enter, so the common terms' many matches
-    are never read.
+    are never read. Only when that fails and all terms together match more than
+    MAX_SCORED_ROWS chunks is the first pass kept: chunks carrying nothing but very common
+    words (which score little) are then not considered.
     """
     weights = query_weights(company_id, query_terms(query))
     if not weights.terms:
         return []
     rare, common = _split(weights.terms)
     hits = _scored(scope, weights, rare, limit)
-    if common and (len(hits) < limit or hits[-1][1] <= weights.ceiling(common)):
+    affordable = sum(df for _, df, _ in weights.terms) <= MAX_SCORED_ROWS
+    if common and affordable and (len(hits) < limit or hits[-1][1] <= weights.ceiling(common)):
         hits = _scored(scope, weights, weights.terms, limit)
     return hits
 

@@ -111,6 +111,42 @@ def test_scoring_the_rarer_terms_first_gives_the_exact_bm25_ranking(
     assert [chunk_id for chunk_id, _ in scored] == best[:limit]
 
 
+def test_beyond_the_scoring_budget_only_chunks_with_the_rarer_terms_are_ranked(
+    company, owner, monkeypatch
+):
+    from documents import bm25
+    from documents.search import search_scope
+
+    monkeypatch.setattr(bm25, "FIRST_PASS_ROWS", 1)
+    monkeypatch.setattr(bm25, "MAX_SCORED_ROWS", 1)
+    for number in range(6):
+        extra = " We cater, catering daily." if number < 2 else ""
+        ingest(
+            company,
+            owner,
+            f"bid-{number}.md",
+            f"# Bid {number}\n\nA tender for site {number}.{extra}",
+        )
+    scope = search_scope(membership=membership_of(owner))
+
+    scored = bm25.bm25_search(company_id=company.pk, query="catering tender", scope=scope, limit=5)
+
+    expected = _reference_bm25(company, "catering tender")
+    catering = _chunks_with(company, "cater")
+    with_rare_term = sorted(catering, key=lambda c: (-expected[c], str(c)))
+    assert [chunk_id for chunk_id, _ in scored] == with_rare_term
+
+
+def _chunks_with(company, lexeme):
+    from documents.models import Chunk
+
+    return set(
+        Chunk.objects.filter(company=company, term_freqs__has_key=lexeme).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def _reference_bm25(company, query, k1=1.2, b=0.75):
     """Okapi BM25 computed in Python from the same lexemes, as an oracle."""
     with connection.cursor() as cursor:
