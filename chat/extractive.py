@@ -71,7 +71,8 @@ def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
     """The chosen sentences grouped by passage: best passages first, sentences in reading order."""
     candidates = _sentences(prompt.passages)
     headings = [passage.heading for passage in prompt.passages]
-    question, *terms = lexemes_of([prompt.question, *headings, *(s.text for s in candidates)])
+    topic = prompt.topic or prompt.question
+    question, *terms = lexemes_of([topic, *headings, *(s.text for s in candidates)])
     sections = dict(zip((passage.number for passage in prompt.passages), terms, strict=False))
     sentences = [
         replace(s, terms=frozenset(t))

@@ -45,6 +45,8 @@ class Prompt:
     question: str
     passages: list[Passage]
     history: list[Turn] = field(default_factory=list)
+    # What was searched for: the question, plus the one before it for a short follow-up.
+    topic: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from projects.models import Project
 logger = logging.getLogger(__name__)
 
 TITLE_LENGTH = 80
+FOLLOW_UP_WORDS = 6
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 NOT_COVERED = (
     "Your documents do not cover this: I found no passage that answers it, so I will not "
@@ -190,9 +191,10 @@ def _answer(conversation: Conversation, membership: Membership, asked: Message) 
     stored = False
     try:
         yield Event("question", message=asked)
-        hits = _retrieve(conversation, membership, asked)
+        topic = _search_query(conversation, asked)
+        hits = _retrieve(conversation, membership, asked, topic)
         if hits:
-            yield from _generate(draft, _prompt(conversation, asked, hits))
+            yield from _generate(draft, _prompt(conversation, asked, hits, topic))
         if not draft.text and not draft.error:
             draft.add(NOT_COVERED)
             hits = []
@@ -221,17 +223,34 @@ def _generate(draft: _Draft, prompt: llm.Prompt) -> Iterator[Event]:
 
 
 def _retrieve(
-    conversation: Conversation, membership: Membership, asked: Message
+    conversation: Conversation, membership: Membership, asked: Message, topic: str
 ) -> list[SearchHit]:
     """The passages worth citing: the best matches, above the relevance threshold."""
     hits = chunk_search(
-        membership=membership, query=asked.content, project=conversation.project_id,
-        document_ids=asked.document_ids or None, k=settings.CHAT_PASSAGES,
+        membership=membership, query=topic,
+        project=conversation.project_id, document_ids=asked.document_ids or None,
+        k=settings.CHAT_PASSAGES,
     )  # fmt: skip
     return [hit for hit in hits if (hit.similarity or 0) >= settings.CHAT_MIN_RELEVANCE]
 
 
-def _prompt(conversation: Conversation, asked: Message, hits: list[SearchHit]) -> llm.Prompt:
+def _search_query(conversation: Conversation, asked: Message) -> str:
+    """The question, and for a short follow-up ("and when does it expire?") the question
+    before it too, which says what "it" is."""
+    if len(asked.content.split()) > FOLLOW_UP_WORDS:
+        return asked.content
+    earlier = (
+        conversation.messages.filter(role=Message.Role.USER, created_at__lt=asked.created_at)
+        .order_by("-created_at")
+        .values_list("content", flat=True)
+        .first()
+    )
+    return f"{earlier} {asked.content}" if earlier else asked.content
+
+
+def _prompt(
+    conversation: Conversation, asked: Message, hits: list[SearchHit], topic: str
+) -> llm.Prompt:
     earlier = conversation.messages.filter(created_at__lt=asked.created_at, error="").order_by(
         "-created_at"
     )[: settings.CHAT_HISTORY_MESSAGES]
@@ -240,7 +259,7 @@ def _prompt(conversation: Conversation, asked: Message, hits: list[SearchHit]) -
         for number, hit in enumerate(hits, start=1)
     ]
     history = [llm.Turn(message.role, message.content) for message in reversed(earlier)]
-    return llm.Prompt(question=asked.content, passages=passages, history=history)
+    return llm.Prompt(question=asked.content, passages=passages, history=history, topic=topic)
 
 
 def _store_answer(conversation: Conversation, draft: _Draft, hits: list[SearchHit]) -> Message:

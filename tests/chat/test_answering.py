@@ -210,6 +210,23 @@ def test_citations_only_point_to_passages_the_asker_may_see(
         assert not cited.filter(project__isnull=False).exists()  # the member is not on the bid
 
 
+def test_a_short_follow_up_is_answered_about_what_the_question_before_it_asked(
+    company, owner, library
+):
+    ingest(company, owner, "insurance.md", (
+        "# Insurance\n\nOur public liability insurance of ten million pounds is underwritten by "
+        "Aviva. The public liability policy expires on 31 December 2026."
+    ))  # fmt: skip
+    membership = membership_of(owner)
+    conversation, _ = ask(membership, "Who underwrites our public liability insurance?")
+
+    _, events = ask(membership, "When does it expire?", conversation=conversation)
+
+    answer = events[-1].message
+    assert "policy expires on 31 December 2026" in answer.content.split("\n\n")[1]
+    assert answer.citations[0]["document_title"] == "insurance.md"
+
+
 def test_regenerate_replaces_the_last_answer(library, owner):
     membership = membership_of(owner)
     conversation, first = ask(membership, "When does our ISO 9001 certificate expire?")
