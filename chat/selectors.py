@@ -33,7 +33,8 @@ def conversation_get(*, membership: Membership, conversation_id: Any) -> Convers
 
 def conversation_messages(*, conversation: Conversation, membership: Membership) -> list[Message]:
     """The messages in order, each citation marked ``available`` if the member may still open
-    its passage (a document may since have gone to the trash, or a bid become unseen)."""
+    its passage (a document may since have gone to the trash, or a bid become unseen); the
+    snippets of the others are withheld."""
     messages = list(conversation.messages.order_by("created_at"))
     mark_available_citations(messages, membership)
     return messages
@@ -54,3 +55,5 @@ def mark_available_citations(messages: list[Message], membership: Membership) ->
     for message in messages:
         for citation in message.citations:
             citation["available"] = citation["chunk"] in visible
+            if not citation["available"]:  # its text is no longer the member's to read
+                citation["snippet"] = ""

@@ -301,6 +301,7 @@ def test_citations_to_a_trashed_document_are_no_longer_offered(library, owner):
     answer = selectors.conversation_messages(conversation=conversation, membership=membership)[-1]
     assert answer.citations
     assert not any(citation["available"] for citation in answer.citations)
+    assert not any(citation["snippet"] for citation in answer.citations)
 
 
 def test_deleting_a_chat_removes_its_messages_and_is_logged(library, owner):
