@@ -1,12 +1,11 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from accounts.models import Membership
 from chat.models import Conversation
+from chat.selectors import pickable_documents
 from documents.models import Document
-from documents.selectors import document_queryset
 from projects.models import Project
 
 
@@ -41,9 +40,5 @@ class AskForm(forms.Form):
         self, *args: Any, membership: Membership, conversation: Conversation, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        documents = document_queryset(membership=membership, status=Document.Status.READY)
-        if conversation.project_id:
-            documents = documents.filter(
-                Q(project__isnull=True) | Q(project=conversation.project_id)
-            )
-        self.fields["documents"].queryset = documents.order_by("title")  # type: ignore[attr-defined]
+        documents = pickable_documents(membership=membership, conversation=conversation)
+        self.fields["documents"].queryset = documents  # type: ignore[attr-defined]

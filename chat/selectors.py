@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Membership
 from chat.models import Conversation
 from chat.models import Message
+from documents.models import Document
 from documents.search import search_scope
+from documents.selectors import document_queryset
 
 
 def conversation_list(*, membership: Membership, project: Any = None) -> QuerySet[Conversation]:
@@ -29,6 +32,15 @@ def conversation_get(*, membership: Membership, conversation_id: Any) -> Convers
         )
     except (Conversation.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+def pickable_documents(*, membership: Membership, conversation: Conversation) -> QuerySet[Document]:
+    """The documents a question in this chat may be restricted to: ready, visible to the member,
+    and in the chat's scope (a bid chat: the bid's documents and the library)."""
+    documents = document_queryset(membership=membership, status=Document.Status.READY)
+    if conversation.project_id:
+        documents = documents.filter(Q(project__isnull=True) | Q(project=conversation.project_id))
+    return documents.order_by("title")
 
 
 def conversation_messages(*, conversation: Conversation, membership: Membership) -> list[Message]:

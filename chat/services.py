@@ -30,9 +30,9 @@ from bidscript.exceptions import RateLimited
 from chat import llm
 from chat.models import Conversation
 from chat.models import Message
+from chat.selectors import pickable_documents
 from documents.search import SearchHit
 from documents.search import chunk_search
-from documents.selectors import document_queryset
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def message_send(
     """Store the question and return the answer's events; RateLimited before anything is stored."""
     if not question.strip():
         raise ValidationError({"content": "Type a question first."})
-    document_ids = _pickable(membership, document_ids or [])
+    document_ids = _pickable(membership, conversation, document_ids or [])
     _rate_check(membership.user_id)
     with transaction.atomic():
         asked = Message.objects.create(
@@ -126,18 +126,18 @@ def message_regenerate(*, conversation: Conversation, membership: Membership) ->
     return _answer(conversation, membership, asked)
 
 
-def _pickable(membership: Membership, document_ids: list[Any]) -> list[Any]:
-    """The picked documents, all of which the member must be able to see."""
-    visible = set(
-        document_queryset(membership=membership)
-        .filter(pk__in=document_ids)
-        .values_list("pk", flat=True)
-    )
-    if len(visible) != len(set(document_ids)):
-        raise ValidationError(
-            {"documents": "Some of the chosen documents do not exist or are not yours to see."}
-        )
-    return list(visible)
+def _pickable(
+    membership: Membership, conversation: Conversation, document_ids: list[Any]
+) -> list[Any]:
+    """The picked documents, all of which must be pickable in this chat."""
+    pickable = pickable_documents(membership=membership, conversation=conversation)
+    found = set(pickable.filter(pk__in=document_ids).values_list("pk", flat=True))
+    if len(found) != len(set(document_ids)):
+        raise ValidationError({"documents": (
+            "Some of the chosen documents do not exist, are not ready, are outside this chat's "
+            "scope or are not yours to see."
+        )})  # fmt: skip
+    return list(found)
 
 
 def _rate_check(user_id: Any) -> None:
