@@ -2,8 +2,7 @@ import pytest
 
 from accounts.models import Membership
 from chat import llm
-from documents import services
-from tests.documents.conftest import upload
+from tests.documents.conftest import ingest
 
 LIBRARY = {
     "iso.md": (
@@ -30,13 +29,6 @@ def _fresh_provider():
     llm.provider.cache_clear()
     yield
     llm.provider.cache_clear()
-
-
-def ingest(company, user, name, text, **fields):
-    document = services.document_upload(
-        company=company, uploaded_by=user, file=upload(name, text.encode()), **fields
-    )
-    return services.document_ingest(document_id=document.pk)
 
 
 @pytest.fixture

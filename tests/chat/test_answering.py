@@ -18,8 +18,8 @@ from documents import services as documents
 from documents.models import Chunk
 from documents.search import SearchHit
 from projects import services as projects
-from tests.chat.conftest import ingest
 from tests.chat.conftest import membership_of
+from tests.documents.conftest import ingest
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from documents import services
 from tests.documents import files
 
 
@@ -11,6 +12,14 @@ def _private_media(settings, tmp_path):
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
+
+
+def ingest(company, user, name: str, text: str, **fields):
+    """A text document uploaded and ingested right away (no worker), ready to search."""
+    document = services.document_upload(
+        company=company, uploaded_by=user, file=upload(name, text.encode()), **fields
+    )
+    return services.document_ingest(document_id=document.pk)
 
 
 def tender_pdf() -> bytes:

@@ -12,7 +12,7 @@ from documents import services
 from documents.models import Chunk
 from documents.search import chunk_search
 from projects import services as projects
-from tests.documents.conftest import upload
+from tests.documents.conftest import ingest
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,6 @@ LIBRARY = {
     "iso.md": "# Quality\n\nWe hold ISO 9001 and ISO 14001 certification, audited annually by BSI.",
     "mobilisation.md": "# Mobilisation\n\nA TUPE transfer plan moves staff in four weeks with no loss of service.",
 }
-
-
-def ingest(company, user, name, text, **fields):
-    document = services.document_upload(
-        company=company, uploaded_by=user, file=upload(name, text.encode()), **fields
-    )
-    return services.document_ingest(document_id=document.pk)
 
 
 @pytest.fixture
@@ -92,14 +85,7 @@ def test_scoring_the_rarer_terms_first_gives_the_exact_bm25_ranking(
     from documents.search import search_scope
 
     monkeypatch.setattr(bm25, "FIRST_PASS_ROWS", 1)  # only the rarest term goes first
-    for number in range(8):
-        extra = " We cater, catering daily." if number < 3 else ""
-        ingest(
-            company,
-            owner,
-            f"bid-{number}.md",
-            f"# Bid {number}\n\nA tender for site {number}.{extra}",
-        )
+    tenders(company, owner, total=8, catering=3)
     scope = search_scope(membership=membership_of(owner))
 
     scored = bm25.bm25_search(company_id=company.pk, query=query, scope=scope, limit=limit)
@@ -119,14 +105,7 @@ def test_beyond_the_scoring_budget_only_chunks_with_the_rarer_terms_are_ranked(
 
     monkeypatch.setattr(bm25, "FIRST_PASS_ROWS", 1)
     monkeypatch.setattr(bm25, "MAX_SCORED_ROWS", 1)
-    for number in range(6):
-        extra = " We cater, catering daily." if number < 2 else ""
-        ingest(
-            company,
-            owner,
-            f"bid-{number}.md",
-            f"# Bid {number}\n\nA tender for site {number}.{extra}",
-        )
+    tenders(company, owner, total=6, catering=2)
     scope = search_scope(membership=membership_of(owner))
 
     scored = bm25.bm25_search(company_id=company.pk, query="catering tender", scope=scope, limit=5)
@@ -135,6 +114,18 @@ def test_beyond_the_scoring_budget_only_chunks_with_the_rarer_terms_are_ranked(
     catering = _chunks_with(company, "cater")
     with_rare_term = sorted(catering, key=lambda c: (-expected[c], str(c)))
     assert [chunk_id for chunk_id, _ in scored] == with_rare_term
+
+
+def tenders(company, owner, *, total, catering):
+    """``total`` tenders, the first ``catering`` of them also about catering (a rarer word)."""
+    for number in range(total):
+        extra = " We cater, catering daily." if number < catering else ""
+        ingest(
+            company,
+            owner,
+            f"bid-{number}.md",
+            f"# Bid {number}\n\nA tender for site {number}.{extra}",
+        )
 
 
 def _chunks_with(company, lexeme):
