@@ -30,7 +30,6 @@ os.environ.setdefault("DEBUG", "true")
 from bench.search import CLUSTERS  # noqa: E402 - after the path is set
 from bench.search import chunk_texts  # noqa: E402
 from bench.search import clustered_vectors  # noqa: E402
-from bench.search import vectors_indexed_after  # noqa: E402
 
 CLIENTS = ["Kent County Council", "NHS Lothian", "Leeds Teaching Hospitals", "Bristol City Council",
            "Network Rail", "Transport for Wales", "Ministry of Justice", "Highways England",
@@ -158,15 +157,13 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connections
-    from django.test.utils import setup_databases
-    from django.test.utils import teardown_databases
+
+    from bench.common import throwaway_database
+    from bench.common import vectors_indexed_after
 
     settings.LLM_PROVIDER = "extractive"
     settings.CHAT_RATE_LIMIT = 1_000_000
-    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_chat"
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_database("bidscript_bench_chat"):
         started = time.perf_counter()
         print(f"building {args.chunks} chunks …", flush=True)
         with vectors_indexed_after():
@@ -180,8 +177,6 @@ def main() -> None:
         report("total per answer", list(total))
         print(f"answers citing a passage: {sum(cited)}/{len(cited)}")
         print("\ntarget: p95 time to first piece <= 300 ms")
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 def report(name: str, values: list[float]) -> None:

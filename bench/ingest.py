@@ -55,20 +55,15 @@ def main() -> None:
 
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import connections
-    from django.test.utils import setup_databases
-    from django.test.utils import teardown_databases
 
     from accounts.models import User
     from accounts.services import company_create
+    from bench.common import throwaway_database
     from documents import services
     from documents.embeddings import embedder
     from documents.models import Chunk
 
-    # A database of its own, so neither `make test` nor another benchmark is disturbed.
-    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_ingest"
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_database("bidscript_bench_ingest"):
         pdf = tender_pdf(args.pages)
         user = User.objects.create_user(email="bench@bidscript.test")
         company = company_create(name="Bench", owner=user)
@@ -98,8 +93,6 @@ def main() -> None:
         print(
             f"pipeline {pipeline:.1f} chunks/s, raw embedding {raw:.1f} chunks/s: raw/pipeline = {raw / pipeline:.2f}x (target <= 1.3x)"
         )
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

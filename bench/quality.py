@@ -977,9 +977,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connections
-    from django.test.utils import setup_databases
-    from django.test.utils import teardown_databases
+    from bench.common import throwaway_database
 
     passages = Library(random.Random(SEED)).build(args.case_studies)
     questions = build_questions(random.Random(SEED + 1), passages, args.questions)
@@ -989,10 +987,7 @@ def main() -> None:
     per_class = ", ".join(f"{n} {kind}" for kind, n in Counter(q.kind for q in questions).items())
     print(f"corpus: {len(passages)} passages ({kinds})\nquestions: {len(questions)} ({per_class})")
 
-    # A database of its own, so neither `make test` nor another benchmark is disturbed.
-    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_quality"
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_database("bidscript_bench_quality"):
         started = time.perf_counter()
         membership, ids = load(passages, random.Random(SEED + 2))
         print(f"loaded, embedded and indexed in {time.perf_counter() - started:.0f} s", flush=True)
@@ -1001,8 +996,6 @@ def main() -> None:
         oracle = oracle_rankings(membership.company_id, ids, questions)
         met = report(questions, results, oracle, lexeme_overlap(questions, passages))
         print(f"\ntotal {time.perf_counter() - started:.0f} s")
-    finally:
-        teardown_databases(databases, verbosity=0)
     sys.exit(0 if met else 1)
 
 

@@ -14,8 +14,6 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,23 +45,6 @@ def clustered_vectors(rng: np.random.Generator, centres: np.ndarray, count: int)
     picks = centres[rng.integers(0, len(centres), count)]
     vectors = picks + rng.normal(0, 0.35, picks.shape) / np.sqrt(picks.shape[1])
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-
-
-@contextmanager
-def vectors_indexed_after() -> Iterator[None]:
-    """Load chunks without the HNSW index, then build it once: much faster than inserting into it."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX chunk_embedding_hnsw")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(
-            "CREATE INDEX chunk_embedding_hnsw ON documents_chunk USING hnsw (embedding vector_cosine_ops) "
-            "WITH (m = 16, ef_construction = 64)"
-        )
-        cursor.execute("ANALYZE documents_chunk")
 
 
 def populate(total: int) -> tuple[dict[str, Any], np.ndarray]:
@@ -113,19 +94,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connections
-    from django.test.utils import setup_databases
-    from django.test.utils import teardown_databases
-
+    from bench.common import throwaway_database
+    from bench.common import vectors_indexed_after
     from documents.search import chunk_search
     from documents.search import dense_search
     from documents.search import hnsw_worthwhile
     from documents.search import search_scope
 
-    # A database of its own, so neither `make test` nor another benchmark is disturbed.
-    connections["default"].settings_dict["TEST"]["NAME"] = "bidscript_bench_search"
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
+    with throwaway_database("bidscript_bench_search"):
         started = time.perf_counter()
         print(f"building {args.chunks} chunks …", flush=True)
         with vectors_indexed_after():
@@ -155,8 +131,6 @@ def main() -> None:
                   f"{statistics.mean(recalls):6.3f}     {'always' if full else 'NOT ALWAYS':>10}   "
                   f"{'HNSW graph' if graph else 'exact rows'}")  # fmt: skip
         print("\ntargets: p95 <= 100 ms, recall@10 >= 0.95 in every bucket, always k results")
-    finally:
-        teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""What the benchmarks share: a throwaway database, and loading chunks before indexing them."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def throwaway_database(name: str) -> Iterator[None]:
+    """A migrated database of its own on the running PostgreSQL, dropped afterwards, so neither
+    `make test` nor another benchmark is disturbed. Call after ``django.setup()``."""
+    from django.db import connections
+    from django.test.utils import setup_databases
+    from django.test.utils import teardown_databases
+
+    connections["default"].settings_dict["TEST"]["NAME"] = name
+    databases = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    try:
+        yield
+    finally:
+        teardown_databases(databases, verbosity=0)
+
+
+@contextmanager
+def vectors_indexed_after() -> Iterator[None]:
+    """Load chunks without the HNSW index, then build it once: much faster than inserting into it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX chunk_embedding_hnsw")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(
+            "CREATE INDEX chunk_embedding_hnsw ON documents_chunk USING hnsw (embedding vector_cosine_ops) "
+            "WITH (m = 16, ef_construction = 64)"
+        )
+        cursor.execute("ANALYZE documents_chunk")
