@@ -97,7 +97,7 @@ def main() -> None:
     from bench.common import throwaway_database
     from bench.common import vectors_indexed_after
     from documents.search import chunk_search
-    from documents.search import dense_search
+    from documents.search import dense_ranking
     from documents.search import hnsw_worthwhile
     from documents.search import search_scope
 
@@ -122,8 +122,8 @@ def main() -> None:
                 hits = chunk_search(membership=membership, query=query, k=K)
                 latencies.append((time.perf_counter() - began) * 1000)
                 vector = clustered_vectors(nprng, centres, 1)[0]
-                approximate = dense_search(scope, vector, K, graph=graph)
-                exact = dense_search(scope, vector, K, exact=True)
+                approximate = [c for c, _ in dense_ranking(scope, vector, K, graph=graph)]
+                exact = [c for c, _ in dense_ranking(scope, vector, K, exact=True)]
                 recalls.append(len(set(approximate) & set(exact)) / K)
                 full &= len(hits) == K and len(approximate) == K
             p95 = statistics.quantiles(latencies, n=20, method="inclusive")[-1]

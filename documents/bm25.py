@@ -139,15 +139,6 @@ def query_weights(company_id: Any, terms: list[str]) -> Weights:
     )
 
 
-def query_terms(query: str) -> list[str]:
-    """The query's lexemes, as Postgres's English text search makes them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT array(SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', %s)))", [query]
-        )
-        return list(cursor.fetchone()[0])
-
-
 def lexemes_of(texts: list[str]) -> list[set[str]]:
     """Each text's lexemes as Postgres's English text search makes them, in one round trip."""
     with connection.cursor() as cursor:
@@ -180,7 +171,7 @@ def bm25_search(
     MAX_SCORED_ROWS chunks is the first pass kept: chunks carrying nothing but very common
     words (which score little) are then not considered.
     """
-    weights = query_weights(company_id, query_terms(query))
+    weights = query_weights(company_id, sorted(lexemes_of([query])[0]))
     if not weights.terms:
         return []
     rare, common = _split(weights.terms)

@@ -137,14 +137,6 @@ def hnsw_worthwhile(company_id: Any) -> bool:
     return bool(row) and row[0] >= max(HNSW_MIN_ROWS, HNSW_MIN_SHARE * row[1])
 
 
-def dense_search(
-    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False, graph: bool = False
-) -> list[Any]:
-    """Chunk ids of the scope nearest to ``vector``, nearest first (``exact`` skips the index)."""
-    ranking = dense_ranking(scope, vector, limit, exact=exact, graph=graph)
-    return [chunk_id for chunk_id, _ in ranking]
-
-
 def dense_ranking(
     scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False, graph: bool = False
 ) -> list[tuple[Any, float]]:
