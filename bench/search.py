@@ -116,16 +116,19 @@ def main() -> None:
             latencies, recalls, full = [], [], True
             graph = hnsw_worthwhile(membership.company_id)  # as chunk_search decides
             chunk_search(membership=membership, query="warm up", k=K)
-            for _ in range(args.queries):
-                query = " ".join(rng.choices(QUERY_WORDS, k=4))
+            questions = [" ".join(rng.choices(QUERY_WORDS, k=4)) for _ in range(args.queries)]
+            for query in questions:
                 began = time.perf_counter()
                 hits = chunk_search(membership=membership, query=query, k=K)
                 latencies.append((time.perf_counter() - began) * 1000)
+                full &= len(hits) == K
+            # Recall after timing: exact search reads the whole tenant, which no user request does.
+            for _ in range(args.queries):
                 vector = clustered_vectors(nprng, centres, 1)[0]
                 approximate = [c for c, _ in dense_ranking(scope, vector, K, graph=graph)]
                 exact = [c for c, _ in dense_ranking(scope, vector, K, exact=True)]
                 recalls.append(len(set(approximate) & set(exact)) / K)
-                full &= len(hits) == K and len(approximate) == K
+                full &= len(approximate) == K
             p95 = statistics.quantiles(latencies, n=20, method="inclusive")[-1]
             print(f"{name:>6} {rows:>6}  {statistics.median(latencies):7.1f} ms {p95:5.1f} ms  "
                   f"{statistics.mean(recalls):6.3f}     {'always' if full else 'NOT ALWAYS':>10}   "
