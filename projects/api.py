@@ -17,6 +17,8 @@ from accounts.models import User
 from accounts.permissions import Action
 from accounts.permissions import require
 from accounts.selectors import member_list
+from bidscript.cache import company_key
+from bidscript.cache import read_through
 from bidscript.rest import validated
 from projects import selectors
 from projects import services
@@ -167,17 +169,24 @@ class ProjectViewSet(CompanyScopedViewSet):
 
     @extend_schema(parameters=[ProjectFilterInput], responses=ProjectPageOutput)
     def list(self, request: Request) -> Response:
+        # Keyed by the query as sent (its known parameters), so a cache hit skips validation
+        # and serialisation too; only a valid query is ever computed, so only those are stored.
+        asked = [
+            (name, request.query_params.getlist(name))
+            for name in sorted(ProjectFilterInput._declared_fields)
+            if name in request.query_params
+        ]
+        key = company_key(self.membership, "projects:api-page", asked)
+        return Response(read_through(key, lambda: self._page(request)))
+
+    def _page(self, request: Request) -> dict[str, Any]:
         query = validated(ProjectFilterInput, request.query_params)
         page, page_size = query.pop("page"), query.pop("page_size")
         filters = selectors.ProjectFilters(**query)
-        body = selectors.project_page(
-            membership=self.membership,
-            filters=filters,
-            page=page,
-            page_size=page_size,
-            present=_page_json,
+        rows = selectors.project_page_uncached(
+            self.membership, filters, page=page, page_size=page_size
         )
-        return Response(body)
+        return dict(ProjectPageOutput(rows).data)
 
     @extend_schema(request=ProjectInput, responses={201: ProjectDetailOutput})
     def create(self, request: Request) -> Response:
@@ -321,10 +330,6 @@ class ProjectViewSet(CompanyScopedViewSet):
         )
         theme = services.theme_update(theme=theme, actor=user_of(request), **data)
         return Response(ThemeOutput(theme).data)
-
-
-def _page_json(page: dict[str, Any]) -> dict[str, Any]:
-    return dict(ProjectPageOutput(page).data)
 
 
 def _child[M: (ProjectMember, Theme)](queryset: QuerySet[M], child_id: Any) -> M:

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import astuple
 from dataclasses import dataclass
 from typing import Any
@@ -106,35 +105,33 @@ def project_row(project: Project) -> dict[str, Any]:
 
 
 def project_page(
-    *,
-    membership: Membership,
-    filters: ProjectFilters,
-    page: int = 1,
-    page_size: int = 25,
-    present: Callable[[dict[str, Any]], Any] | None = None,
-) -> Any:
-    """One page of the member's bid list, read through the cache.
+    *, membership: Membership, filters: ProjectFilters, page: int = 1, page_size: int = 25
+) -> dict[str, Any]:
+    """One page of the member's bid list, read through the cache."""
+    key = company_key(membership, "projects:page", astuple(filters), page, page_size)
+    return read_through(
+        key, lambda: project_page_uncached(membership, filters, page=page, page_size=page_size)
+    )
 
-    ``present`` turns the page into what the caller sends (the API's JSON shape), so cache
-    hits skip that work too.
-    """
+
+def project_page_uncached(
+    membership: Membership, filters: ProjectFilters, *, page: int, page_size: int
+) -> dict[str, Any]:
+    """One page of the member's bid list from the database (callers cache it)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-
-    def compute() -> Any:
-        projects = project_queryset(membership=membership, filters=filters)
-        count = projects.count()
-        num_pages = max(1, -(-count // page_size))
-        number = max(1, min(page, num_pages))
-        start = (number - 1) * page_size
-        rows = [project_row(project) for project in projects[start : start + page_size]]
-        data: dict[str, Any] = {"count": count, "page": number, "num_pages": num_pages}
-        data["page_size"] = page_size
-        data["results"] = rows
-        return present(data) if present else data
-
-    shape = present.__qualname__ if present else "rows"
-    key = company_key(membership, "projects:page", shape, astuple(filters), page, page_size)
-    return read_through(key, compute)
+    projects = project_queryset(membership=membership, filters=filters)
+    count = projects.count()
+    num_pages = max(1, -(-count // page_size))
+    number = max(1, min(page, num_pages))
+    start = (number - 1) * page_size
+    rows = [project_row(project) for project in projects[start : start + page_size]]
+    return {
+        "count": count,
+        "page": number,
+        "num_pages": num_pages,
+        "page_size": page_size,
+        "results": rows,
+    }
 
 
 def dashboard(*, membership: Membership) -> dict[str, Any]:

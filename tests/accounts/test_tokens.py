@@ -1,11 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.models import Membership
+from accounts.models import User
+from accounts.services import token_authenticate
 from accounts.services import token_create
 from accounts.services import token_revoke
 
@@ -93,4 +97,27 @@ def test_tokens_are_created_listed_once_with_their_secret_and_revoked_through_th
     assert "secret" not in listed[0]
 
     assert client.delete(f"/api/v1/tokens/{created.json()['id']}/").status_code == 204
+    assert bearer(secret).get("/api/v1/me/").status_code == 401
+
+
+def test_a_token_is_resolved_with_its_user_company_and_role_in_one_query(member, company):
+    _, secret = token_create(user=member, company=company, name="CI")
+    token_authenticate(secret)  # records last use, which later calls skip for a minute
+
+    with CaptureQueriesContext(connection) as queries:
+        token = token_authenticate(secret)
+
+    assert len(queries) == 1
+    assert token is not None
+    assert token.membership is not None
+    assert (token.user, token.company) == (member, company)
+    assert token.membership.role == Membership.objects.get(user=member, company=company).role
+    loaded = (token, token.user, token.company, token.membership)
+    assert all(not instance.get_deferred_fields() for instance in loaded)
+
+
+def test_a_deactivated_user_s_token_is_refused(member, company):
+    _, secret = token_create(user=member, company=company, name="CI")
+    User.objects.filter(pk=member.pk).update(is_active=False)
+
     assert bearer(secret).get("/api/v1/me/").status_code == 401

@@ -2,8 +2,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from accounts.models import Membership
+from accounts.services import token_create
 from projects import selectors
 from projects import services
 from tests.conftest import client_for
@@ -117,3 +119,39 @@ def test_users_with_different_visibility_do_not_share_cached_lists(bid, owner, m
     assert page(owner)["count"] == 1
 
     assert page(member)["count"] == 0
+
+
+def test_a_repeated_api_list_is_answered_from_redis_after_the_token_check(company, owner):
+    make_bids(company, owner, 3)
+    _, secret = token_create(user=owner, company=company, name="CI")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    first = client.get("/api/v1/projects/?ordering=name&page_size=2")
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/api/v1/projects/?ordering=name&page_size=2")
+
+    assert len(queries) == 1  # the token, its user, company and membership
+    assert second.json() == first.json()
+    assert [row["name"] for row in second.json()["results"]] == sorted(
+        row["name"] for row in client.get("/api/v1/projects/?ordering=name").json()["results"]
+    )[:2]
+
+
+def test_invalid_api_filters_are_refused_even_after_valid_ones_were_cached(bid, owner):
+    client = client_for(owner)
+    assert client.get("/api/v1/projects/?status=draft").status_code == 200
+
+    response = client.get("/api/v1/projects/?status=drafted")
+
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+
+
+def test_the_api_list_is_fresh_after_a_write(bid, owner):
+    client = client_for(owner)
+    assert client.get("/api/v1/projects/").json()["results"][0]["name"] == bid.name
+
+    services.project_update(project=bid, actor=owner, name="Renamed")
+
+    assert client.get("/api/v1/projects/").json()["results"][0]["name"] == "Renamed"
