@@ -87,6 +87,9 @@ class ProjectFilterInput(serializers.Serializer):
     )
 
 
+FILTER_PARAMETERS = sorted(ProjectFilterInput().fields)
+
+
 class ProjectInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     client_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -173,7 +176,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         # and serialisation too; only a valid query is ever computed, so only those are stored.
         asked = [
             (name, request.query_params.getlist(name))
-            for name in sorted(ProjectFilterInput._declared_fields)
+            for name in FILTER_PARAMETERS
             if name in request.query_params
         ]
         key = company_key(self.membership, "projects:api-page", asked)
