@@ -26,6 +26,7 @@ import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from bench.common import free_port  # noqa: E402 - after the repository is importable
 
 BIDS = 1_000
 PATH = "/api/v1/projects/?ordering=due_at"
@@ -47,12 +48,6 @@ projects = Project.objects.bulk_create(
 ProjectMember.objects.bulk_create(ProjectMember(project=p, user=user, role="lead") for p in projects)
 print(token_create(user=user, company=company, name="bench")[1])
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def manage(*args: str, env: dict[str, str]) -> str:

@@ -1,7 +1,15 @@
-"""What the benchmarks share: a throwaway database, and loading chunks before indexing them."""
+"""What the benchmarks share: a free port, a throwaway database, and loading chunks before
+indexing them."""
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @contextmanager
