@@ -32,6 +32,7 @@ from accounts.models import Membership
 from accounts.models import Role
 from accounts.models import User
 from accounts.models import normalize_email
+from bidscript.db import prepared_cursor
 from bidscript.exceptions import Conflict
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -406,9 +407,10 @@ def _token_by_prefix(prefix: str) -> ApiToken | None:
     """The token with ``prefix``, its user and company loaded, and ``membership`` set (None when
     the user is no longer in the company). One hand-written query: this runs on every API call,
     and composing the same join through the ORM took four times as long (bench/bid_list.py).
-    None of these models' columns needs a database converter, so rows load with ``from_db``.
+    None of these models' columns needs a database converter, so rows load with ``from_db``, and
+    the statement is prepared, so PostgreSQL plans the join once per connection.
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_token_sql(), [prefix])
         row = cursor.fetchone()
     if row is None:

@@ -1,7 +1,9 @@
 """Facts about the connected PostgreSQL that the app depends on."""
 
+import psycopg
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 MIN_PGVECTOR_VERSION = (0, 8)
 MIN_PGVECTOR = ".".join(map(str, MIN_PGVECTOR_VERSION))
@@ -45,3 +47,17 @@ def pgvector_installed_version() -> str:
     if problem := pgvector_server_problem():
         raise RuntimeError(problem)
     return installed
+
+
+def prepared_cursor() -> CursorWrapper:
+    """A cursor whose statements PostgreSQL parses and plans once per connection, not per call.
+
+    Django's cursors bind parameters on the client, so every execution is planned afresh. For the
+    token query, which runs on every API call, planning costs several times the execution (a
+    four-table join: 0.33 ms against 0.05 ms). This cursor binds on the server, and the connection
+    option ``prepare_threshold`` (settings.DB_PREPARED_STATEMENTS) has psycopg prepare each of its
+    statements on first use. Query logging and query counting see it like any other cursor.
+    """
+    connection.ensure_connection()
+    # Wrapped the way Django wraps its own cursors (thread check, query logging and counting).
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))  # type: ignore[attr-defined]

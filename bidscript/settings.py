@@ -189,6 +189,9 @@ SOCIALACCOUNT_PROVIDERS = {
 DATABASE_URL = env.str("DATABASE_URL", default="") or env.str("POSTGRES_URL", default="")
 DB_SSL = env.bool("DB_SSL", default=bool(DATABASE_URL) and not DEBUG)
 DB_POOL = env.bool("DB_POOL", default=True)
+# Statements run through bidscript.db.prepared_cursor are planned once per connection; Django's own
+# queries bind on the client and are never prepared. Off for PgBouncer < 1.21 in transaction mode.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 
 if DATABASE_URL:
     _database = env.db_url_config(DATABASE_URL)
@@ -203,6 +206,7 @@ _database["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps connections open
 _database["OPTIONS"] = {
     # Options written in DATABASE_URL (?sslmode=…, ?host=…) win over these defaults.
     "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
+    "prepare_threshold": 0 if DB_PREPARED_STATEMENTS else None,
     **({"sslmode": env.str("DB_SSL_MODE", default="require")} if DB_SSL else {}),
     **(
         {

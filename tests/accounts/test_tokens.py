@@ -121,3 +121,18 @@ def test_a_deactivated_user_s_token_is_refused(member, company):
     User.objects.filter(pk=member.pk).update(is_active=False)
 
     assert bearer(secret).get("/api/v1/me/").status_code == 401
+
+
+def test_the_token_query_is_planned_once_per_connection(member, company):
+    _, secret = token_create(user=member, company=company, name="CI")
+
+    for _ in range(3):
+        assert token_authenticate(secret) is not None
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%FROM "accounts_apitoken" t%'],
+        )
+        assert cursor.fetchall() == [(3,)]
