@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework import status
@@ -18,7 +19,7 @@ from accounts.permissions import Action
 from accounts.permissions import require
 from accounts.selectors import member_list
 from bidscript.cache import company_key
-from bidscript.cache import read_through
+from bidscript.rest import cached_response
 from bidscript.rest import validated
 from projects import selectors
 from projects import services
@@ -171,7 +172,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         return dict(ProjectDetailOutput(body).data)
 
     @extend_schema(parameters=[ProjectFilterInput], responses=ProjectPageOutput)
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request) -> HttpResponse:
         # Keyed by the query as sent (its known parameters), so a cache hit skips validation
         # and serialisation too; only a valid query is ever computed, so only those are stored.
         asked = [
@@ -180,7 +181,7 @@ class ProjectViewSet(CompanyScopedViewSet):
             if name in request.query_params
         ]
         key = company_key(self.membership, "projects:api-page", asked)
-        return Response(read_through(key, lambda: self._page(request)))
+        return cached_response(request, key, lambda: self._page(request))
 
     def _page(self, request: Request) -> dict[str, Any]:
         query = validated(ProjectFilterInput, request.query_params)
