@@ -8,8 +8,11 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models import F
+from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +20,7 @@ from accounts.models import ActivityLog
 from accounts.models import Membership
 from bidscript.cache import company_key
 from bidscript.cache import read_through
+from documents.models import Document
 from projects.models import Project
 from projects.models import ProjectMember
 
@@ -73,10 +77,15 @@ def project_queryset(
 
 
 def with_document_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """Each bid with the number of its documents not in the trash (one GROUP BY, no N+1)."""
-    return projects.annotate(
-        document_count=Count("documents", filter=Q(documents__deleted_at__isnull=True))
-    )
+    """Each bid with the number of its documents not in the trash, in the same query (no N+1).
+
+    A correlated subquery rather than a join and GROUP BY: PostgreSQL counts for the rows it
+    returns, after sorting and limiting to the page, not for every bid the member can see, and
+    ``count()`` of the queryset does not count documents at all.
+    """
+    live = Document.objects.filter(project=OuterRef("pk"), deleted_at__isnull=True)
+    per_bid = live.order_by().values("project").annotate(n=Count("*")).values("n")
+    return projects.annotate(document_count=Coalesce(Subquery(per_bid), 0))
 
 
 def trashed_projects(*, membership: Membership) -> QuerySet[Project]:

@@ -143,10 +143,14 @@ def test_bid_lists_and_the_dashboard_count_each_bids_documents(company, owner, m
         company=company, uploaded_by=owner, file=upload("old.txt", b"old"), project=bid
     )
     services.document_trash(document=trashed, actor=owner)
+    projects.project_create(company=company, created_by=owner, name="Library refit")
     client = client_for(owner)
 
-    listed = client.get("/api/v1/projects/").json()["results"]
+    listed = client.get("/api/v1/projects/?ordering=name").json()["results"]
     board = client.get("/dashboard/").context["board"]
 
-    assert [row["document_count"] for row in listed] == [3]
-    assert [row["document_count"] for row in board["mine"]] == [3]
+    assert [(row["name"], row["document_count"]) for row in listed] == [
+        ("Courts cleaning", 3),
+        ("Library refit", 0),
+    ]
+    assert sorted(row["document_count"] for row in board["mine"]) == [0, 3]
