@@ -189,9 +189,10 @@ SOCIALACCOUNT_PROVIDERS = {
 DATABASE_URL = env.str("DATABASE_URL", default="") or env.str("POSTGRES_URL", default="")
 DB_SSL = env.bool("DB_SSL", default=bool(DATABASE_URL) and not DEBUG)
 DB_POOL = env.bool("DB_POOL", default=True)
-# Statements run through bidscript.db.prepared_cursor are planned once per connection; Django's own
-# queries bind on the client and are never prepared. Off for PgBouncer < 1.21 in transaction mode.
-DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+# Statements run through bidscript.db.prepared_cursor are planned once per connection (Django's own
+# queries bind on the client and are never prepared). Only pooled connections live long enough to
+# gain, and PgBouncer < 1.21 in transaction mode (DB_POOL off) cannot keep them.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=DB_POOL)
 
 if DATABASE_URL:
     _database = env.db_url_config(DATABASE_URL)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -123,6 +124,9 @@ def test_a_deactivated_user_s_token_is_refused(member, company):
     assert bearer(secret).get("/api/v1/me/").status_code == 401
 
 
+@pytest.mark.skipif(
+    not settings.DB_PREPARED_STATEMENTS, reason="prepared statements are turned off"
+)
 def test_the_token_query_is_planned_once_per_connection(member, company):
     _, secret = token_create(user=member, company=company, name="CI")
 
