@@ -1,4 +1,4 @@
-"""Facts about the connected PostgreSQL that the app depends on."""
+"""The connected PostgreSQL: facts the app depends on, and a prepared-statement cursor for hot queries."""
 
 import psycopg
 from django.db import connection
