@@ -1,4 +1,4 @@
-"""The connected PostgreSQL: facts the app depends on, and a prepared-statement cursor for hot queries."""
+"""The connected PostgreSQL: facts the app depends on, and a cursor for prepared statements."""
 
 import psycopg
 from django.db import connection
