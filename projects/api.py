@@ -188,7 +188,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         page, page_size = query.pop("page"), query.pop("page_size")
         filters = selectors.ProjectFilters(**query)
         rows = selectors.project_page_uncached(
-            self.membership, filters, page=page, page_size=page_size
+            membership=self.membership, filters=filters, page=page, page_size=page_size
         )
         return dict(ProjectPageOutput(rows).data)
 

@@ -119,12 +119,15 @@ def project_page(
     """One page of the member's bid list, read through the cache."""
     key = company_key(membership, "projects:page", astuple(filters), page, page_size)
     return read_through(
-        key, lambda: project_page_uncached(membership, filters, page=page, page_size=page_size)
+        key,
+        lambda: project_page_uncached(
+            membership=membership, filters=filters, page=page, page_size=page_size
+        ),
     )
 
 
 def project_page_uncached(
-    membership: Membership, filters: ProjectFilters, *, page: int, page_size: int
+    *, membership: Membership, filters: ProjectFilters, page: int, page_size: int
 ) -> dict[str, Any]:
     """One page of the member's bid list from the database (callers cache it)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
