@@ -1,6 +1,5 @@
 """REST API for chat: conversations, their messages, and asking (JSON or server-sent events)."""
 
-from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +17,6 @@ from rest_framework.response import Response
 
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
-from accounts.models import Membership
 from bidscript.rest import validated
 from bidscript.streaming import EVENT_STREAM
 from bidscript.streaming import event_stream_response
@@ -173,7 +171,7 @@ class ConversationViewSet(CompanyScopedViewSet):
     def stream(self, request: Request, conversation_id: Any = None) -> StreamingHttpResponse:
         """Ask, and read the answer as server-sent events while it is written."""
         events = self._ask(self.get_object())
-        encoded = encoded_events(
+        encoded = services.encoded_events(
             events, self.membership, lambda message: MessageOutput(message).data
         )
         return event_stream_response(request._request, encoded)
@@ -201,16 +199,3 @@ class ConversationViewSet(CompanyScopedViewSet):
         selectors.mark_available_citations([answer], self.membership)
         body = {"question": finished["question"], "answer": answer}
         return Response(ExchangeOutput(body).data, status=status.HTTP_201_CREATED)
-
-
-def encoded_events(
-    events: Iterator[services.Event], membership: Membership, shape: Callable[[Message], Any]
-) -> Iterator[bytes]:
-    """An answer's events as server-sent events, stored messages shaped by ``shape``."""
-    for event in events:
-        if event.message is None:
-            yield sse(event.kind, {"text": event.text})
-            continue
-        if event.kind == "done":
-            selectors.mark_available_citations([event.message], membership)
-        yield sse(event.kind, shape(event.message))

@@ -9,6 +9,7 @@ or, when the model failed, an honest fallback marked as an error.
 import logging
 import re
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -27,9 +28,11 @@ from accounts.models import Membership
 from accounts.models import User
 from bidscript.exceptions import Conflict
 from bidscript.exceptions import RateLimited
+from bidscript.streaming import sse
 from chat import llm
 from chat.models import Conversation
 from chat.models import Message
+from chat.selectors import mark_available_citations
 from chat.selectors import pickable_documents
 from documents.search import SearchHit
 from documents.search import chunk_search
@@ -157,6 +160,19 @@ def _rate_check(user_id: Any) -> None:
             f"{window} seconds; please wait {retry_after} s.",
             retry_after,
         )
+
+
+def encoded_events(
+    events: Iterator[Event], membership: Membership, shape: Callable[[Message], Any]
+) -> Iterator[bytes]:
+    """An answer's events as server-sent events, stored messages shaped by ``shape``."""
+    for event in events:
+        if event.message is None:
+            yield sse(event.kind, {"text": event.text})
+            continue
+        if event.kind == "done":
+            mark_available_citations([event.message], membership)
+        yield sse(event.kind, shape(event.message))
 
 
 # ------------------------------------------------------------------ Answering

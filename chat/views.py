@@ -28,7 +28,6 @@ from bidscript.streaming import EVENT_STREAM
 from bidscript.streaming import event_stream_response
 from chat import selectors
 from chat import services
-from chat.api import encoded_events
 from chat.forms import AskForm
 from chat.forms import NewConversationForm
 from chat.forms import RenameForm
@@ -158,7 +157,9 @@ def _answered(
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else error.message
         return _refused(request, current, message, 400)
     if _streaming(request):
-        page_events = encoded_events(events, request.membership, partial(_rendered, request))
+        page_events = services.encoded_events(
+            events, request.membership, partial(_rendered, request)
+        )
         return event_stream_response(request, page_events)
     for _ in events:  # answer and store it
         pass
