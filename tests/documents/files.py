@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import struct
 import zipfile
 
 import docx
@@ -94,3 +95,99 @@ def _save(document: object) -> bytes:
     out = io.BytesIO()
     document.save(out)  # type: ignore[attr-defined]
     return out.getvalue()
+
+
+# ------------------------------------------------------------------ Hostile Office files
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def docx_with_part(part: str, data: bytes, source: bytes | None = None) -> bytes:
+    """A genuine DOCX with one part replaced (or added)."""
+    original = zipfile.ZipFile(io.BytesIO(source or docx_file()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in original.infolist():
+            if entry.filename != part:
+                archive.writestr(entry, original.read(entry))
+        archive.writestr(part, data)
+    return out.getvalue()
+
+
+def billion_laughs_docx(part: str = "word/document.xml", encoding: str = "utf-8") -> bytes:
+    """A DOCX whose part declares entities that expand exponentially when parsed."""
+    original = zipfile.ZipFile(io.BytesIO(docx_file())).read(part).decode()
+    body = original.split("?>", 1)[1]
+    xml = BILLION_LAUGHS.replace("UTF-8", encoding.upper()) + body.replace(
+        "Method statement", "&lol9;", 1
+    )
+    return docx_with_part(part, xml.encode(encoding))
+
+
+def docx_with_svg_picture() -> bytes:
+    """A picture in SVG keeps its own DTD; Office parses no picture as XML, so this is fine."""
+    svg = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg/>'
+    )
+    with_svg = docx_with_part("word/media/logo.svg", svg)
+    types = zipfile.ZipFile(io.BytesIO(with_svg)).read("[Content_Types].xml")
+    types = types.replace(
+        b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>'
+    )
+    return docx_with_part("[Content_Types].xml", types, source=with_svg)
+
+
+def lying_size_docx() -> bytes:
+    """A DOCX whose document part claims 1 KB but inflates to 5 MB."""
+    data = bytearray(docx_with_part("word/document.xml", b"<w:document/>" + b" " * (5 << 20)))
+    local, central = _headers(data, "word/document.xml")
+    struct.pack_into("<I", data, local + 22, 1000)
+    struct.pack_into("<I", data, central + 24, 1000)
+    return bytes(data)
+
+
+def zip_flagged_encrypted_docx() -> bytes:
+    """A DOCX whose document part is marked as encrypted with a zip password."""
+    data = bytearray(docx_file())
+    local, central = _headers(data, "word/document.xml")
+    data[local + 6] |= 0x1
+    data[central + 8] |= 0x1
+    return bytes(data)
+
+
+def _headers(data: bytearray, part: str) -> tuple[int, int]:
+    """Offsets of a part's local header and of its entry in the central directory."""
+    local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(part).header_offset
+    central = data.find(part.encode(), data.find(b"PK\x01\x02")) - 46
+    return local, central
+
+
+def password_protected_office() -> bytes:
+    """What Office saves when a password is set: an OLE container holding EncryptedPackage."""
+    return _ole_container(["Root Entry", "EncryptionInfo", "EncryptedPackage"])
+
+
+def legacy_word_document() -> bytes:
+    """A Word 97-2003 file: an OLE container without an encrypted package."""
+    return _ole_container(["Root Entry", "WordDocument", "1Table"])
+
+
+def _ole_container(stream_names: list[str]) -> bytes:
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHH", 0x3E, 3, 0xFFFE)
+    header = header.ljust(512, b"\0")
+    directory = b"".join(
+        (name.encode("utf-16-le") + b"\0\0").ljust(64, b"\0")
+        + struct.pack("<H", 2 * len(name) + 2)
+        + bytes(62)
+        for name in stream_names
+    )
+    return header + directory.ljust(512, b"\0")
