@@ -295,6 +295,10 @@ DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
 DOCUMENT_MAX_UNZIPPED_BYTES = env.int("DOCUMENT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
 DOCUMENT_MAX_ZIP_ENTRIES = env.int("DOCUMENT_MAX_ZIP_ENTRIES", default=10_000)
 DOCUMENT_MAX_ZIP_RATIO = env.int("DOCUMENT_MAX_ZIP_RATIO", default=200)
+# Limits on reading one file in the worker (a child process): wall-clock seconds, and memory in
+# MB beyond what the child starts with. Keep the time well under the 10-minute stale-job sweep.
+DOCUMENT_PARSE_TIMEOUT = env.float("DOCUMENT_PARSE_TIMEOUT", default=300.0)
+DOCUMENT_PARSE_MEMORY_MB = env.int("DOCUMENT_PARSE_MEMORY_MB", default=1024)
 
 # ------------------------------------------------------------------ Embeddings
 # "local": all-MiniLM-L6-v2 on onnxruntime, shipped in PyPI packages (no download at run time).

@@ -29,9 +29,9 @@ from documents import bm25
 from documents.embeddings import embedder
 from documents.ingest.chunking import ChunkDraft
 from documents.ingest.chunking import chunk_document
+from documents.ingest.isolation import parse_isolated
 from documents.ingest.parsers import ParsedDocument
 from documents.ingest.parsers import ParseError
-from documents.ingest.parsers import parse
 from documents.ingest.validation import FileKind
 from documents.ingest.validation import UploadRefused
 from documents.ingest.validation import inspect_upload
@@ -154,6 +154,7 @@ def document_ingest(*, document_id: Any) -> Document | None:
         vectors = _embed(document, drafts)
         return _store(document, parsed, drafts, vectors)
     except ParseError as error:
+        logger.warning("Document %s could not be read: %s", document.pk, error.detail or error)
         return document_fail(document_id=document.pk, reason=str(error))
     except Exception:
         logger.exception("Ingestion of document %s failed", document.pk)
@@ -183,7 +184,11 @@ def _set_progress(document: Document, progress: int, **fields: Any) -> None:
 
 def _parse(document: Document) -> ParsedDocument:
     with document.file.open("rb") as file:
-        parsed = parse(FileKind(document.kind), cast("IO[bytes]", file))
+        data = file.read()
+    parsed = parse_isolated(
+        FileKind(document.kind), data,
+        timeout=settings.DOCUMENT_PARSE_TIMEOUT, memory_mb=settings.DOCUMENT_PARSE_MEMORY_MB,
+    )  # fmt: skip
     _set_progress(document, 20)
     return parsed
 

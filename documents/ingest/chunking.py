@@ -2,15 +2,19 @@
 
 Chunks are sized to the embedding model's window (with room for the heading path that is
 embedded with them) and overlap a little within a section, so a sentence cut at a boundary
-is still found whole. Each chunk keeps its page range and heading path.
+is still found whole. Each chunk keeps its page range and heading path; its paragraphs, list
+items and table rows stay on lines of their own. No text is dropped: a heading with no text
+of its own before the next heading of its level (or the end) becomes its section's text.
 """
 
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 
-from documents.ingest.parsers import ParsedDocument
+from documents.ingest.parsed import Block
+from documents.ingest.parsed import ParsedDocument
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 HEADING_SEPARATOR = " > "
@@ -38,6 +42,7 @@ class _Piece:
     text: str
     page: int
     tokens: int
+    starts_block: bool = True  # a paragraph, list item or row, not a later sentence of one
 
 
 def chunk_document(
@@ -54,7 +59,7 @@ def chunk_document(
             chunks.append(
                 ChunkDraft(
                     ordinal=len(chunks),
-                    text=" ".join(piece.text for piece in window),
+                    text=_joined(window),
                     heading=heading,
                     page_start=window[0].page,
                     page_end=window[-1].page,
@@ -64,24 +69,46 @@ def chunk_document(
     return chunks
 
 
+def _joined(window: list[_Piece]) -> str:
+    text = window[0].text
+    for piece in window[1:]:
+        text += ("\n" if piece.starts_block else " ") + piece.text
+    return text
+
+
 def _sections(
     document: ParsedDocument, count_tokens: TokenCounter, max_tokens: int
 ) -> Iterator[tuple[str, list[_Piece]]]:
     """(heading path, pieces no longer than max_tokens) for each run of text under a heading."""
     path: list[tuple[int, str]] = []
     pieces: list[_Piece] = []
+    bare: tuple[Block, int] | None = None  # the last heading, while no text has followed it
     for page in document.pages:
         for block in page.blocks:
-            if block.heading_level:
-                if pieces:
-                    yield _path_text(path), pieces
-                    pieces = []
-                path = [(level, text) for level, text in path if level < block.heading_level]
-                path.append((block.heading_level, block.text))
-            else:
-                pieces.extend(_split(block.text, page.number, count_tokens, max_tokens))
+            if not block.heading_level:
+                pieces += _block_pieces(block.text, page.number, count_tokens, max_tokens)
+                bare = None
+                continue
+            if bare and bare[0].heading_level >= block.heading_level:
+                pieces += _block_pieces(bare[0].text, bare[1], count_tokens, max_tokens)
+            if pieces:
+                yield _path_text(path), pieces
+                pieces = []
+            path = [(level, text) for level, text in path if level < block.heading_level]
+            path.append((block.heading_level, block.text))
+            bare = (block, page.number)
+    if bare:
+        pieces += _block_pieces(bare[0].text, bare[1], count_tokens, max_tokens)
     if pieces:
         yield _path_text(path), pieces
+
+
+def _block_pieces(
+    text: str, page: int, count_tokens: TokenCounter, max_tokens: int
+) -> list[_Piece]:
+    """A block's pieces; only the first starts a line of its own in the passage."""
+    pieces = _split(text, page, count_tokens, max_tokens)
+    return [replace(piece, starts_block=index == 0) for index, piece in enumerate(pieces)]
 
 
 def _path_text(path: list[tuple[int, str]]) -> str:

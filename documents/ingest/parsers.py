@@ -1,7 +1,8 @@
 """Turn an uploaded file into pages of text blocks, keeping page numbers, headings and table rows.
 
 One registry (``PARSERS``) maps each ``FileKind`` to its parser; every parser returns the same
-``ParsedDocument`` shape so chunking never needs to know the format.
+``ParsedDocument`` shape (documents/ingest/parsed.py) so chunking never needs to know the
+format. PDF and Word have modules of their own (pdf.py, word.py).
 """
 
 import csv
@@ -9,136 +10,25 @@ import io
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import IO
 
+from documents.ingest.parsed import DECOMPRESSION_BOMB
+from documents.ingest.parsed import NO_TEXT
+from documents.ingest.parsed import OUT_OF_MEMORY
+from documents.ingest.parsed import Block
+from documents.ingest.parsed import Page
+from documents.ingest.parsed import ParsedDocument
+from documents.ingest.parsed import ParseError
+from documents.ingest.parsed import pages_from
+from documents.ingest.parsed import row_text
+from documents.ingest.parsed import unreadable
+from documents.ingest.pdf import parse_pdf
 from documents.ingest.validation import FileKind
+from documents.ingest.word import parse_docx
 
-# "3.2 Social value" or "4. Mobilisation": numbered section headings in extracted PDF text.
-NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+){0,3})\.?\s+([A-Z][^\n]{1,90})$")
+__all__ = ["Block", "Page", "ParseError", "ParsedDocument", "parse"]
+
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
-CELL_SEPARATOR = " | "
-
-
-class ParseError(Exception):
-    """The file passed the upload checks but its content could not be read."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """A heading (level >= 1) or a run of body text (level 0) on one page."""
-
-    text: str
-    heading_level: int = 0
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int
-    blocks: tuple[Block, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(block.text for block in self.blocks)
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    pages: tuple[Page, ...]
-
-    @property
-    def page_count(self) -> int:
-        return len(self.pages)
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(page.text for page in self.pages)
-
-
-def _row_text(cells: object) -> str:
-    values = [str(cell).strip() for cell in cells if cell not in (None, "")]  # type: ignore[attr-defined]
-    return CELL_SEPARATOR.join(value for value in values if value)
-
-
-def _pages(numbered_blocks: Iterator[tuple[int, Block]]) -> ParsedDocument:
-    """Group (page number, block) pairs into pages, dropping empty blocks."""
-    pages: dict[int, list[Block]] = {}
-    for number, block in numbered_blocks:
-        if block.text.strip():
-            pages.setdefault(number, []).append(Block(block.text.strip(), block.heading_level))
-    return ParsedDocument(tuple(Page(n, tuple(blocks)) for n, blocks in sorted(pages.items())))
-
-
-# ------------------------------------------------------------------ PDF
-
-
-def parse_pdf(file: IO[bytes]) -> ParsedDocument:
-    from pypdf import PdfReader
-
-    reader = PdfReader(file)
-
-    def blocks() -> Iterator[tuple[int, Block]]:
-        for number, page in enumerate(reader.pages, start=1):
-            for line in (page.extract_text() or "").splitlines():
-                heading = NUMBERED_HEADING.match(line.strip())
-                level = heading.group(1).count(".") + 1 if heading else 0
-                yield number, Block(line, level)
-
-    return _merge_body_lines(_pages(blocks()))
-
-
-def _merge_body_lines(document: ParsedDocument) -> ParsedDocument:
-    """PDF text comes line by line; join consecutive body lines into paragraphs."""
-    pages = []
-    for page in document.pages:
-        merged: list[Block] = []
-        for block in page.blocks:
-            if block.heading_level == 0 and merged and merged[-1].heading_level == 0:
-                merged[-1] = Block(f"{merged[-1].text} {block.text}")
-            else:
-                merged.append(block)
-        pages.append(Page(page.number, tuple(merged)))
-    return ParsedDocument(tuple(pages))
-
-
-# ------------------------------------------------------------------ Word
-
-
-def parse_docx(file: IO[bytes]) -> ParsedDocument:
-    """Headings from the Title/Heading N styles, tables row by row.
-
-    Word files have no fixed pages; page numbers follow the page breaks Word recorded when it
-    last laid the file out, or else the hard page breaks.
-    """
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = docx.Document(file)
-    rendered = bool(document.element.body.xpath(".//w:lastRenderedPageBreak"))
-
-    def blocks() -> Iterator[tuple[int, Block]]:
-        page = 1
-        for item in document.iter_inner_content():
-            if isinstance(item, Paragraph):
-                if rendered:
-                    page += len(item._p.xpath(".//w:lastRenderedPageBreak"))
-                level = _docx_heading_level(item.style.name if item.style else "")
-                yield page, Block(item.text, level)
-                if not rendered:
-                    page += len(item._p.xpath('.//w:br[@w:type="page"]'))
-            elif isinstance(item, Table):
-                for row in item.rows:
-                    yield page, Block(_row_text(cell.text for cell in row.cells))
-
-    return _pages(blocks())
-
-
-def _docx_heading_level(style: str) -> int:
-    if style == "Title":
-        return 1
-    match = re.fullmatch(r"Heading (\d)", style)
-    return int(match.group(1)) if match else 0
 
 
 # ------------------------------------------------------------------ Excel and PowerPoint
@@ -154,10 +44,10 @@ def parse_xlsx(file: IO[bytes]) -> ParsedDocument:
         for number, sheet in enumerate(workbook.worksheets, start=1):
             yield number, Block(sheet.title, 1)
             for row in sheet.iter_rows(values_only=True):
-                yield number, Block(_row_text(row))
+                yield number, Block(row_text(row))
 
     try:
-        return _pages(blocks())
+        return pages_from(blocks())
     finally:
         workbook.close()
 
@@ -181,9 +71,9 @@ def parse_pptx(file: IO[bytes]) -> ParsedDocument:
                         yield number, Block("".join(run.text for run in paragraph.runs))
                 if getattr(shape, "has_table", False):
                     for row in shape.table.rows:
-                        yield number, Block(_row_text(cell.text for cell in row.cells))
+                        yield number, Block(row_text(cell.text for cell in row.cells))
 
-    return _pages(blocks())
+    return pages_from(blocks())
 
 
 # ------------------------------------------------------------------ Plain text
@@ -195,7 +85,7 @@ def _decode(file: IO[bytes]) -> str:
 
 def parse_text(file: IO[bytes]) -> ParsedDocument:
     """Paragraphs separated by blank lines; form feeds start new pages."""
-    return _pages(
+    return pages_from(
         (number, Block(paragraph))
         for number, page in enumerate(_decode(file).split("\f"), start=1)
         for paragraph in re.split(r"\n\s*\n", page)
@@ -217,12 +107,12 @@ def parse_markdown(file: IO[bytes]) -> ParsedDocument:
                     paragraph.append(line)
             yield number, Block("\n".join(paragraph))
 
-    return _pages(blocks())
+    return pages_from(blocks())
 
 
 def parse_csv(file: IO[bytes]) -> ParsedDocument:
     rows = csv.reader(io.StringIO(_decode(file)))
-    return _pages((1, Block(_row_text(row))) for row in rows)
+    return pages_from((1, Block(row_text(row))) for row in rows)
 
 
 PARSERS: dict[FileKind, Callable[[IO[bytes]], ParsedDocument]] = {
@@ -238,14 +128,18 @@ PARSERS: dict[FileKind, Callable[[IO[bytes]], ParsedDocument]] = {
 
 def parse(kind: FileKind, file: IO[bytes]) -> ParsedDocument:
     """Parse a checked upload; a file whose content still cannot be read raises ParseError."""
+    from pypdf.errors import LimitReachedError
+
     try:
         parsed = PARSERS[kind](file)
     except ParseError:
         raise
+    except LimitReachedError as error:
+        raise ParseError(DECOMPRESSION_BOMB, repr(error)) from error
+    except MemoryError as error:
+        raise ParseError(OUT_OF_MEMORY, "MemoryError") from error
     except Exception as error:
-        raise ParseError(f"The {kind.value.upper()} content could not be read: {error}") from error
+        raise ParseError(unreadable(kind), repr(error)) from error
     if not parsed.pages:
-        raise ParseError(
-            "No text was found in this file (is it a scan? Text recognition is not supported yet)."
-        )
+        raise ParseError(NO_TEXT)
     return parsed

@@ -23,8 +23,9 @@ def ingest(company, user, name: str, text: str, **fields):
 
 
 def tender_pdf() -> bytes:
+    heading = files.Heading
     return files.pdf([
-        ["1. Introduction", "NHS Lothian invites tenders for hospital cleaning across four sites."],
-        ["2. Requirements", "Bidders must hold ISO 9001 certification.", "2.1 Social value",
+        [heading("1. Introduction"), "NHS Lothian invites tenders for hospital cleaning across four sites."],
+        [heading("2. Requirements"), "Bidders must hold ISO 9001 certification.", heading("2.1 Social value"),
          "Describe apprenticeships offered to local people."],
     ])  # fmt: skip

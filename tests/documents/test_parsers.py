@@ -19,8 +19,8 @@ def headings(document):
 
 def test_pdf_pages_keep_their_numbers_and_numbered_headings():
     data = files.pdf([
-        ["1. Introduction", "The authority seeks a provider", "for hospital cleaning."],
-        ["3.2 Social value", "Describe your apprenticeship plan."],
+        [files.Heading("1. Introduction"), "The authority seeks a provider", "for hospital cleaning."],
+        [files.Heading("3.2 Social value"), "Describe your apprenticeship plan."],
     ])  # fmt: skip
 
     document = parse(FileKind.PDF, io.BytesIO(data))

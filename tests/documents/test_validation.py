@@ -46,6 +46,15 @@ def test_a_pdf_reports_its_page_count():
         ("locked.pdf", files.encrypted_pdf, "password-protected"),
         ("broken.pdf", lambda: files.pdf([["x"]])[:300], "damaged"),
         ("bomb.docx", files.zip_bomb_docx, "expand"),
+        ("laughs.docx", files.billion_laughs_docx, "entity declarations"),
+        ("styles.docx", lambda: files.billion_laughs_docx("word/styles.xml"), "entity"),
+        ("core.docx", lambda: files.billion_laughs_docx("docProps/core.xml"), "entity"),
+        ("utf16.docx", lambda: files.billion_laughs_docx(encoding="utf-16"), "entity"),
+        ("lying.docx", files.lying_size_docx, "damaged"),
+        ("zipcrypto.docx", files.zip_flagged_encrypted_docx, "password-protected"),
+        ("locked.docx", files.password_protected_office, "password-protected"),
+        ("locked.xlsx", files.password_protected_office, "password-protected"),
+        ("old.docx", files.legacy_word_document, "old Word format"),
         ("fake.xlsx", files.docx_file, "not a XLSX file"),
         ("binary.csv", lambda: b"a,b\x00\x01\x02", "not a text file"),
         ("latin1.txt", lambda: "Café prices".encode("latin-1") + b" more text", "not UTF-8"),
@@ -68,3 +77,7 @@ def test_pdfs_over_the_page_limit_are_refused(settings):
 
     with pytest.raises(UploadRefused, match="has 3 pages; the limit is 2"):
         inspect("long.pdf", files.pdf([["a"], ["b"], ["c"]]))
+
+
+def test_a_picture_with_its_own_dtd_does_not_make_a_word_file_hostile():
+    assert inspect("logo.docx", files.docx_with_svg_picture()).kind is FileKind.DOCX
