@@ -17,7 +17,8 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError
+from pypdf.errors import PyPdfError
 
 
 class FileKind(StrEnum):
@@ -80,6 +81,10 @@ KEEP_BYTES = 1 << 20
 SMALL_PART_BYTES = 1 << 20
 _LOCKED = "“{name}” is password-protected. Upload a copy without a password."
 _BOMB = "“{name}” contains a part that expands suspiciously (a zip bomb?)."
+_PDF_BOMB = (
+    "“{name}” contains a compressed part that expands to far more data than the file holds "
+    "(a decompression bomb). Save a new copy from the program that made it and upload that."
+)
 _TOO_BIG = "“{name}” would expand to more than the {limit:.0f} MB allowed (a zip bomb?)."
 _ENTITIES = (
     "“{name}” contains XML entity declarations, which Office never writes and which can make "
@@ -144,7 +149,9 @@ def _check_pdf(name: str, head: bytes, file: IO[bytes]) -> int:
         if reader.is_encrypted:
             raise UploadRefused(_LOCKED.format(name=name))
         pages = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except LimitReachedError as error:
+        raise UploadRefused(_PDF_BOMB.format(name=name)) from error
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise UploadRefused(f"“{name}” is damaged and cannot be read as a PDF.") from error
     if pages == 0:
         raise UploadRefused(f"“{name}” has no pages.")

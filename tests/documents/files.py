@@ -250,12 +250,41 @@ def pdf_bomb(megabytes: int = 1000, *, in_form: bool = False) -> bytes:
     return out.getvalue()
 
 
-def _deflated_spaces(megabytes: int) -> bytes:
+def page_tree_bomb_pdf(megabytes: int = 200) -> bytes:
+    """A PDF whose page tree sits in a compressed object stream that inflates to ``megabytes``
+    MB: counting its pages (the upload check) already meets the bomb."""
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = {1: len(out)}
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    offsets[3] = len(out)
+    out += b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] >>\nendobj\n"
+    first = b"2 0 "
+    packed = _deflated(first + b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", megabytes)
+    offsets[4] = len(out)
+    out += b"4 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        len(first), len(packed)
+    )
+    out += b"stream\n" + packed + b"\nendstream\nendobj\n"
+    xref = len(out)
+    # Cross-reference stream rows: type (1 byte), offset or stream number (4), index (2).
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 4, 0), (1, offsets[3], 0), (1, offsets[4], 0),
+            (1, xref, 0)]  # fmt: skip
+    table = b"".join(bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for kind, a, b in rows)
+    out += b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\n" % len(table)
+    out += b"stream\n" + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _deflated(head: bytes, megabytes: int) -> bytes:
+    """``head`` then ``megabytes`` MB of spaces, deflated."""
     compressor = zlib.compressobj(9)
-    text = compressor.compress(b"BT /F1 11 Tf 10 10 Td (Hello) Tj ET\n")
     block = b" " * (1 << 20)
-    parts = [text, *(compressor.compress(block) for _ in range(megabytes)), compressor.flush()]
-    return b"".join(parts)
+    parts = [compressor.compress(head), *(compressor.compress(block) for _ in range(megabytes))]
+    return b"".join([*parts, compressor.flush()])
+
+
+def _deflated_spaces(megabytes: int) -> bytes:
+    return _deflated(b"BT /F1 11 Tf 10 10 Td (Hello) Tj ET\n", megabytes)
 
 
 # ------------------------------------------------------------------ A realistic tender

@@ -20,6 +20,7 @@ HOSTILE = {
     "locked.docx": (files.password_protected_office, "is password-protected"),
     "locked.pptx": (files.password_protected_office, "is password-protected"),
     "locked.pdf": (files.encrypted_pdf, "is password-protected"),
+    "pages.pdf": (files.page_tree_bomb_pdf, "(a decompression bomb)"),
 }
 
 
