@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import ActivityLog
 from accounts.models import Membership
+from accounts.tenancy import linked_object
 from bidscript.cache import company_key
 from bidscript.cache import read_through
 from documents.models import Document
@@ -186,6 +187,12 @@ def project_get(*, membership: Membership, project_id: Any, trashed: bool = Fals
         return (visible.trashed() if trashed else visible.alive()).get(pk=project_id)
     except (Project.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+@linked_object("project_id", noun="bid")
+def project_is_visible(membership: Membership, project_id: Any) -> bool:
+    """Whether the member may see the bid, in the trash or not."""
+    return Project.objects.visible_to(membership).filter(pk=project_id).exists()
 
 
 def project_members(*, project: Project) -> QuerySet[ProjectMember]:
