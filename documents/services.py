@@ -301,7 +301,7 @@ def document_update(
         document.save(update_fields=[*changed, "updated_at"])
         if "label" in changed:
             Chunk.objects.filter(document=document).update(label=document.label)
-        _record(document, actor, "document.updated", fields=sorted(changed))
+        _record(document, actor, "document.updated", fields=sorted(changed), changes=changed)
     return document
 
 
