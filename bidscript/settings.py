@@ -31,6 +31,11 @@ if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
 
+# How emails and pages name the product, and the host people reach it at (unset: the host a
+# request came to).
+SITE_NAME = env.str("SITE_NAME", default="BidScript")
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
