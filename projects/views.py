@@ -134,7 +134,7 @@ def project_detail(request: AuthedRequest, project_id: Any) -> HttpResponse:
         "member_roles": ProjectMember.Role.choices,
         "statuses": [(s, Project.Status(s).label) for s in project.allowed_transitions()],
         "documents": document_queryset(membership=membership, project=project.pk),
-        "upload_form": UploadForm(),
+        "upload_form": UploadForm(project=project),
     }
     return render(request, "projects/detail.html", context)
 
