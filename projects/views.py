@@ -96,7 +96,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     form = forms.ProjectForm(request.POST or None, initial={"currency": "GBP"})
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
-            company=request.membership.company, created_by=request.user, **form.cleaned_data
+            company=request.membership.company, created_by=request.user, **form.bid_fields()
         )
         messages.success(request, f"“{project}” was created. You lead it.")
         return _back(project)
