@@ -414,7 +414,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "BidScript API",
-    "DESCRIPTION": "Bids, evidence documents, question registers and grounded drafting.",
+    "DESCRIPTION": (
+        "Companies, members and API tokens; bids with their teams and win themes; documents with "
+        "hybrid (meaning and keyword) search; and chat whose answers cite your documents."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
