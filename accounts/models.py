@@ -247,3 +247,11 @@ class ActivityLog(models.Model):
         if not self._state.adding:
             raise ValueError("Activity log entries are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in words (``accounts.activity``)."""
+        # Imported here: the phrases use other apps' labels, and those apps import this module.
+        from accounts.activity import activity_sentence
+
+        return activity_sentence(self)

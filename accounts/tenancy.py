@@ -5,9 +5,14 @@ Pages resolve the company from the session (``CurrentCompanyMiddleware`` sets
 Tenant data is only ever read through ``scoped`` / ``get_scoped_or_404`` or the
 ``CompanyScopedApiMixin`` base class, so another company's object is a 404 — the same answer
 as an id that does not exist.
+
+A page link to an object in another company the user belongs to switches the session to that
+company and opens it (``CurrentCompanyMiddleware.process_exception``); each app declares how
+its linked objects are found with ``register_linked_object``. API tokens never switch.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -18,6 +23,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -118,8 +124,73 @@ def member_required(view: ViewFunction) -> ViewFunction:
     return wrapper
 
 
+# ------------------------------------------------------------------ Links across companies
+
+
+Visibility = Callable[[Membership, Any], bool]
+
+
+@dataclass(frozen=True)
+class LinkedObject:
+    """An object page URLs name: its kind in words, and whether a membership may see the
+    object with a given id (the owning app's own visibility rule)."""
+
+    noun: str
+    visible: Visibility
+
+
+LINKED_OBJECTS: dict[str, LinkedObject] = {}
+
+
+def linked_object(url_kwarg: str, *, noun: str) -> Callable[[Visibility], Visibility]:
+    """Declare (as a decorator on its visibility check) that page URLs name an object in
+    ``url_kwarg``, e.g. ``project_id``, so a link to it can open in the company that holds it."""
+
+    def register(visible: Visibility) -> Visibility:
+        LINKED_OBJECTS[url_kwarg] = LinkedObject(noun, visible)
+        return visible
+
+    return register
+
+
+def membership_to_open(request: HttpRequest) -> tuple[Membership, str] | None:
+    """Another of the user's companies in which the object a page URL names is visible, and the
+    object's noun; None when there is none (the user does not belong: the 404 stands)."""
+    match = request.resolver_match
+    current = getattr(request, "membership", None)
+    linked = [
+        (LINKED_OBJECTS[name], value)
+        for name, value in (match.kwargs.items() if match else ())
+        if name in LINKED_OBJECTS
+    ]
+    if not linked or not current:
+        return None
+    others = memberships_of(request.user).exclude(company_id=current.company_id)  # type: ignore[arg-type]
+    for membership in others:
+        if all(kind.visible(membership, value) for kind, value in linked):
+            return membership, linked[0][0].noun
+    return None
+
+
+def _opens_in_another_company(request: HttpRequest) -> HttpResponse | None:
+    """Switch to the company that holds the linked object and load the page again."""
+    if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+        return None
+    found = membership_to_open(request)
+    if found is None:
+        return None
+    membership, noun = found
+    company_switch(request, membership.company_id)
+    messages.info(request, f"Switched to {membership.company} to open this {noun}.")
+    return HttpResponseRedirect(request.get_full_path())
+
+
 class CurrentCompanyMiddleware:
-    """Sets ``request.membership`` (lazily) for pages: the signed-in user's current company."""
+    """Sets ``request.membership`` (lazily) for pages: the signed-in user's current company.
+
+    A page that 404s because its object lives in another of the user's companies switches
+    there instead; state-changing requests never switch.
+    """
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -127,6 +198,11 @@ class CurrentCompanyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = SimpleLazyObject(lambda: resolve_membership(request))  # type: ignore[attr-defined]
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return _opens_in_another_company(request)
+        return None
 
 
 class CompanyScopedApiMixin:

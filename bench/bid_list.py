@@ -200,8 +200,10 @@ def main() -> None:
     database_url = bench_database()
     base_env = {**os.environ, "DATABASE_URL": database_url, "DB_SSL": "false", "DEBUG": "false",
                 "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-                "SECURE_SSL_REDIRECT": "false", "CACHE_KEY_PREFIX": "bench", "LOG_LEVEL": "WARNING"}  # fmt: skip
+                "SECURE_SSL_REDIRECT": "false", "CACHE_KEY_PREFIX": "bench", "LOG_LEVEL": "WARNING",
+                "STATIC_ROOT": str(REPO / ".data" / "bench-static")}  # fmt: skip
     manage("migrate", "--no-input", env=base_env)
+    manage("collectstatic", "--no-input", env=base_env)  # with DEBUG off the server needs them
     token = manage("shell", "--no-imports", "-c", SEED, env=base_env).strip().splitlines()[-1]
     print(f"{BIDS} bids, GET {PATH} (page of 25), {args.connections} connections, "
           f"{args.rounds} rounds of {args.seconds:.0f} s, gunicorn {WORKERS} workers x {THREADS} threads")  # fmt: skip

@@ -5,3 +5,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bidscript.settings")
 
 application = get_asgi_application()
+
+from bidscript.checks import refuse_to_start_unless_ready  # noqa: E402 - needs the apps loaded
+
+refuse_to_start_unless_ready()

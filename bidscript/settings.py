@@ -31,6 +31,11 @@ if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
 
+# How emails and pages name the product, and the host people reach it at (unset: the host a
+# request came to).
+SITE_NAME = env.str("SITE_NAME", default="BidScript")
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -413,7 +418,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "BidScript API",
-    "DESCRIPTION": "Bids, evidence documents, question registers and grounded drafting.",
+    "DESCRIPTION": (
+        "Companies, members and API tokens; bids with their teams and win themes; documents with "
+        "hybrid (meaning and keyword) search; and chat whose answers cite your documents."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Membership
+from accounts.tenancy import linked_object
 from chat.models import Conversation
 from chat.models import Message
 from documents.models import Document
@@ -32,6 +33,11 @@ def conversation_get(*, membership: Membership, conversation_id: Any) -> Convers
         )
     except (Conversation.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+@linked_object("conversation_id", noun="conversation")
+def conversation_is_visible(membership: Membership, conversation_id: Any) -> bool:
+    return Conversation.objects.visible_to(membership).filter(pk=conversation_id).exists()
 
 
 def pickable_documents(*, membership: Membership, conversation: Conversation) -> QuerySet[Document]:

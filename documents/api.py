@@ -53,8 +53,9 @@ class UploadInput(serializers.Serializer):
         child=serializers.FileField(allow_empty_file=True), min_length=1, max_length=20
     )
     label = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=Document.Label.choices, default=Document.Label.REFERENCE
-    )
+        choices=Document.Label.choices, required=False,
+        help_text="Leave out for primary in a bid, reference in the company library.",
+    )  # fmt: skip
     project = serializers.UUIDField(
         required=False, allow_null=True, help_text="A bid; leave out for the company library."
     )
@@ -121,7 +122,7 @@ class DocumentViewSet(CompanyScopedViewSet):
         """Upload one or more files; each is checked, and refused ones are listed with the reason."""
         params = validated(UploadInput, request.data)
         uploaded, refused = services.document_upload_batch(
-            company=self.membership.company, uploaded_by=user_of(request), files=params["files"], label=params["label"],
+            company=self.membership.company, uploaded_by=user_of(request), files=params["files"], label=params.get("label"),
             project=selectors.upload_target(membership=self.membership, project_id=params.get("project")),
             title=_metadata(params.get("metadata")).get("title", ""),
         )  # fmt: skip

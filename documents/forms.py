@@ -40,7 +40,11 @@ class UploadForm(forms.Form):
         label="Files",
         help_text="PDF, Word, Excel, PowerPoint, text, Markdown or CSV; up to 50 MB each.",
     )
-    label = forms.ChoiceField(choices=Document.Label.choices, initial=Document.Label.REFERENCE)
+    label = forms.ChoiceField(choices=Document.Label.choices)
+
+    def __init__(self, *args: Any, project: Project | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].initial = Document.default_label(project)
 
 
 class DocumentEditForm(forms.ModelForm):

@@ -83,6 +83,12 @@ class Document(SoftDeleteModel):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def default_label(cls, project: Project | None) -> str:
+        """What an upload is unless labelled otherwise: a bid's files are its tender pack
+        (primary), the company library holds evidence (reference)."""
+        return cls.Label.PRIMARY if project is not None else cls.Label.REFERENCE
+
 
 class Chunk(models.Model):
     """A passage of a document: its text, where it came from, its vector and its search terms."""

@@ -12,6 +12,7 @@ from django.http import Http404
 from accounts.models import Membership
 from accounts.permissions import Action
 from accounts.permissions import role_can
+from accounts.tenancy import linked_object
 from accounts.tenancy import scoped
 from documents.models import Chunk
 from documents.models import Document
@@ -54,6 +55,15 @@ def document_get(*, membership: Membership, document_id: Any, trashed: bool = Fa
         return document_queryset(membership=membership, trashed=trashed).get(pk=document_id)
     except (Document.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+@linked_object("document_id", noun="document")
+def document_is_visible(membership: Membership, document_id: Any) -> bool:
+    """Whether the member may see the document, in the trash or not."""
+    return any(
+        document_queryset(membership=membership, trashed=trashed).filter(pk=document_id).exists()
+        for trashed in (False, True)
+    )
 
 
 def can_manage_document(membership: Membership, document: Document) -> bool:

@@ -80,11 +80,15 @@ def document_upload(
     company: Company,
     uploaded_by: User,
     file: UploadedFile,
-    label: str = Document.Label.REFERENCE,
+    label: str | None = None,
     project: Project | None = None,
     title: str = "",
 ) -> Document:
-    """Store a checked file and queue its ingestion. A refused file (UploadRefused) stores nothing."""
+    """Store a checked file and queue its ingestion. A refused file (UploadRefused) stores nothing.
+
+    Without a label it gets ``Document.default_label`` (primary in a bid, reference in the library).
+    """
+    label = label or Document.default_label(project)
     name = file.name or "upload"
     inspected = inspect_upload(name=name, file=cast("IO[bytes]", file), size=file.size or 0)
     sha256 = _sha256(file)
@@ -116,7 +120,7 @@ def document_upload_batch(
     company: Company,
     uploaded_by: User,
     files: list[UploadedFile],
-    label: str = Document.Label.REFERENCE,
+    label: str | None = None,
     project: Project | None = None,
     title: str = "",
 ) -> tuple[list[Document], list[tuple[str, str]]]:
@@ -306,7 +310,7 @@ def document_update(
         document.save(update_fields=[*changed, "updated_at"])
         if "label" in changed:
             Chunk.objects.filter(document=document).update(label=document.label)
-        _record(document, actor, "document.updated", fields=sorted(changed))
+        _record(document, actor, "document.updated", fields=sorted(changed), changes=changed)
     return document
 
 

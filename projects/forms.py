@@ -1,6 +1,8 @@
 import uuid
+from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 
 from accounts.models import Membership
 from accounts.models import User
@@ -28,8 +30,35 @@ class ProjectForm(forms.ModelForm):
             "currency": "Three letters, e.g. GBP, EUR, USD.",
         }
 
+    keep_past_due = forms.BooleanField(
+        required=False, label="Keep this due date although it has passed"
+    )
+    field_order = ("name", "client_name", "reference", "description", "due_at", "keep_past_due")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Shown only once a passed due date was entered: then it must be confirmed.
+        self.asks_to_keep_past_due = False
+
     def clean_currency(self) -> str:
         return str(self.cleaned_data["currency"]).upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        due_at = cleaned.get("due_at")
+        entered = "due_at" in self.changed_data
+        if entered and due_at and Project.date_passed(due_at) and not cleaned.get("keep_past_due"):
+            self.asks_to_keep_past_due = True
+            self.add_error(
+                "due_at",
+                f"This date has passed ({date_format(due_at, 'j F Y, H:i')}). Correct it, or "
+                "tick “Keep this due date although it has passed” to save it anyway.",
+            )
+        return cleaned
+
+    def bid_fields(self) -> dict[str, Any]:
+        """The bid's own fields, for the services (not the confirmation)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 def _member_choices(membership: Membership) -> list[tuple[str, str]]:

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Company
 from accounts.models import Membership
@@ -21,6 +23,10 @@ class ProjectQuerySet(SoftDeleteQuerySet["Project"]):
         return self.filter(
             status__in=[status for status, moves in Project.TRANSITIONS.items() if moves]
         )
+
+    def overdue(self) -> "ProjectQuerySet":
+        """Open bids whose due date has passed (``Project.overdue`` for one bid)."""
+        return self.open().filter(due_at__lte=timezone.now())
 
     def visible_to(self, membership: Membership) -> "ProjectQuerySet":
         """The company's bids this member may see: all for owners and admins, else their own.
@@ -100,6 +106,19 @@ class Project(SoftDeleteModel):
     @property
     def is_open(self) -> bool:
         return bool(self.TRANSITIONS[self.status])
+
+    @staticmethod
+    def date_passed(due_at: dt.datetime | None) -> bool:
+        return due_at is not None and due_at <= timezone.now()
+
+    @classmethod
+    def overdue(cls, *, status: str, due_at: dt.datetime | None) -> bool:
+        """Still open (its status can change) and past its due date: someone must act."""
+        return bool(cls.TRANSITIONS[status]) and cls.date_passed(due_at)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue(status=self.status, due_at=self.due_at)
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.status]

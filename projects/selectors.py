@@ -12,12 +12,14 @@ from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
+from django.db.models import Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ActivityLog
 from accounts.models import Membership
+from accounts.tenancy import linked_object
 from bidscript.cache import company_key
 from bidscript.cache import read_through
 from documents.models import Document
@@ -118,12 +120,20 @@ def project_page(
 ) -> dict[str, Any]:
     """One page of the member's bid list, read through the cache."""
     key = company_key(membership, "projects:page", astuple(filters), page, page_size)
-    return read_through(
+    found = read_through(
         key,
         lambda: project_page_uncached(
             membership=membership, filters=filters, page=page, page_size=page_size
         ),
     )
+    mark_overdue(found["results"])
+    return found
+
+
+def mark_overdue(rows: list[dict[str, Any]]) -> None:
+    """Set each row's ``overdue`` as of now: a cached row may have fallen due since."""
+    for row in rows:
+        row["overdue"] = Project.overdue(status=row["status"], due_at=row["due_at"])
 
 
 def project_page_uncached(
@@ -147,7 +157,8 @@ def project_page_uncached(
 
 
 def dashboard(*, membership: Membership) -> dict[str, Any]:
-    """Counts by status, the member's own open bids and what is due in the next 14 days (cached)."""
+    """Counts by status, the member's own bids, the open bids past their due date and what is
+    due in the next 14 days (cached; each row's ``overdue`` is worked out on every read)."""
 
     def compute() -> dict[str, Any]:
         alive = Project.objects.visible_to(membership).alive()
@@ -157,6 +168,12 @@ def dashboard(*, membership: Membership) -> dict[str, Any]:
         mine = alive.filter(Q(owner_id=membership.user_id) | Q(pk__in=on_bid))
         now = timezone.now()
         due_soon = alive.open().filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
+        # The total rides on each row (a window count), so the list and its count are one query.
+        overdue = list(
+            with_document_counts(alive.overdue().select_related("owner"))
+            .annotate(total=Window(Count("pk")))
+            .order_by("due_at")[:DASHBOARD_ROWS]
+        )
         return {
             "counts": [
                 (status, label, counts.get(status, 0)) for status, label in Project.Status.choices
@@ -168,15 +185,22 @@ def dashboard(*, membership: Membership) -> dict[str, Any]:
                     :DASHBOARD_ROWS
                 ]
             ],
-            "due_soon": [
-                project_row(p)
-                for p in with_document_counts(due_soon.select_related("owner")).order_by("due_at")[
-                    :DASHBOARD_ROWS
-                ]
-            ],
+            "due_soon": _rows_by_due_date(due_soon),
+            "overdue": [project_row(project) for project in overdue],
+            "overdue_count": overdue[0].total if overdue else 0,
         }
 
-    return read_through(company_key(membership, "projects:dashboard"), compute)
+    # "board" rather than the older "dashboard": boards cached before overdue bids were listed
+    # lack that list.
+    board = read_through(company_key(membership, "projects:board"), compute)
+    for rows in (board["mine"], board["due_soon"], board["overdue"]):
+        mark_overdue(rows)
+    return board
+
+
+def _rows_by_due_date(projects: QuerySet[Project]) -> list[dict[str, Any]]:
+    ordered = with_document_counts(projects.select_related("owner")).order_by("due_at")
+    return [project_row(project) for project in ordered[:DASHBOARD_ROWS]]
 
 
 def project_get(*, membership: Membership, project_id: Any, trashed: bool = False) -> Project:
@@ -186,6 +210,12 @@ def project_get(*, membership: Membership, project_id: Any, trashed: bool = Fals
         return (visible.trashed() if trashed else visible.alive()).get(pk=project_id)
     except (Project.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+@linked_object("project_id", noun="bid")
+def project_is_visible(membership: Membership, project_id: Any) -> bool:
+    """Whether the member may see the bid, in the trash or not."""
+    return Project.objects.visible_to(membership).filter(pk=project_id).exists()
 
 
 def project_members(*, project: Project) -> QuerySet[ProjectMember]:

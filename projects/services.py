@@ -50,6 +50,13 @@ def project_create(*, company: Company, created_by: User, **fields: Any) -> Proj
     return project
 
 
+def _loggable(field: str, value: Any) -> Any:
+    """A changed value as the activity log keeps it (JSON; the description is too long to)."""
+    if field == "description" or value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 @transaction.atomic
 def project_update(*, project: Project, actor: User, **fields: Any) -> Project:
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -61,7 +68,8 @@ def project_update(*, project: Project, actor: User, **fields: Any) -> Project:
     if changed:
         project.full_clean()
         project.save(update_fields=[*changed, "updated_at"])
-        _record(project, actor, "project.updated", fields=sorted(changed))
+        _record(project, actor, "project.updated", fields=sorted(changed),
+                changes={name: _loggable(name, getattr(project, name)) for name in changed})  # fmt: skip
     return project
 
 

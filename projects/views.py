@@ -96,7 +96,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     form = forms.ProjectForm(request.POST or None, initial={"currency": "GBP"})
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
-            company=request.membership.company, created_by=request.user, **form.cleaned_data
+            company=request.membership.company, created_by=request.user, **form.bid_fields()
         )
         messages.success(request, f"“{project}” was created. You lead it.")
         return _back(project)
@@ -134,7 +134,7 @@ def project_detail(request: AuthedRequest, project_id: Any) -> HttpResponse:
         "member_roles": ProjectMember.Role.choices,
         "statuses": [(s, Project.Status(s).label) for s in project.allowed_transitions()],
         "documents": document_queryset(membership=membership, project=project.pk),
-        "upload_form": UploadForm(),
+        "upload_form": UploadForm(project=project),
     }
     return render(request, "projects/detail.html", context)
 

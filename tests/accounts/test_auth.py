@@ -118,3 +118,30 @@ def test_the_sign_in_page_uses_the_bidscript_layout():
 
     assert b'class="site-header"' in response.content
     assert b'class="auth-card card"' in response.content
+
+
+def test_the_verification_email_greets_from_bidscript_not_the_host(settings):
+    settings.SITE_DOMAIN = "bids.example.com"
+
+    Client().post(
+        "/accounts/signup/",
+        {"email": "ann@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_HOST="127.0.0.1",
+    )
+
+    body = str(mail.outbox[-1].body)
+    assert body.startswith("Hello from BidScript!")
+    assert "register an account on bids.example.com" in body
+    assert "Thank you for using BidScript!" in body
+    assert mail.outbox[-1].subject.startswith("[BidScript] ")
+
+
+def test_without_a_site_domain_the_email_names_the_host_it_was_asked_from():
+    Client().post(
+        "/accounts/signup/",
+        {"email": "ann@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    body = str(mail.outbox[-1].body)
+    assert body.startswith("Hello from BidScript!")
+    assert "register an account on testserver" in body

@@ -10,7 +10,7 @@ def test_the_landing_page_says_what_bidscript_does(client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Answer tenders faster, without inventing anything." in content
-    assert "cites the passage it came from" in content
+    assert "with a citation for every claim" in content
     assert reverse("api:docs") in content
 
 

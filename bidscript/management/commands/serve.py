@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandParser
 
+from bidscript.checks import STARTUP
+
 GRACE_SECONDS = 10
 
 
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
+        # Say why the server cannot start here, before a child process fails on it.
+        self.check(tags=[STARTUP], include_deployment_checks=True)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         # Each child leads its own process group, so stopping it also stops the
         # autoreloader's grandchild, and a terminal's Ctrl-C reaches only this process.
