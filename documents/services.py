@@ -162,15 +162,33 @@ def document_ingest(*, document_id: Any) -> Document | None:
 
 @transaction.atomic
 def _claim(document_id: Any) -> Document | None:
+    """Mark a queued document processing and return it; None, logged with the reason, otherwise.
+
+    Only the document row is locked (``of``: a plain FOR UPDATE would lock its company too, and
+    claims of one company's documents would contend). The lock waits instead of skipping: a
+    skipped claim would leave a queued document with no task to run it, while the wait is at
+    most another claim or edit of this row, after which it no longer matches if it was claimed.
+    """
     document = (
-        Document.objects.select_for_update(skip_locked=True)
+        Document.objects.select_for_update(of=("self",))
         .select_related("company")
         .filter(pk=document_id, status=Status.QUEUED, deleted_at__isnull=True)
         .first()
     )
-    if document is not None:
-        _set_progress(document, 5, status=Status.PROCESSING)
+    if document is None:
+        logger.info("Document %s was not claimed: %s", document_id, _unclaimable(document_id))
+        return None
+    _set_progress(document, 5, status=Status.PROCESSING)
     return document
+
+
+def _unclaimable(document_id: Any) -> str:
+    current = Document.objects.filter(pk=document_id).values("status", "deleted_at").first()
+    if current is None:
+        return "it no longer exists"
+    if current["deleted_at"] is not None:
+        return "it is in the trash"
+    return f"it is not queued any more ({current['status']})"
 
 
 def _set_progress(document: Document, progress: int, **fields: Any) -> None:
