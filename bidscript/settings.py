@@ -269,6 +269,9 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
+# A document processing without progress, or queued with no task waiting, for this many seconds
+# is queued again by the workers' sweep.
+DOCUMENT_STALE_AFTER = env.int("DOCUMENT_STALE_AFTER", default=600)
 
 # ------------------------------------------------------------------ Static and media files
 

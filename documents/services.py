@@ -7,6 +7,8 @@ single transaction at the end, so a crash leaves the old state (or none), never 
 
 import hashlib
 import logging
+from collections.abc import Collection
+from datetime import datetime
 from datetime import timedelta
 from typing import IO
 from typing import Any
@@ -24,6 +26,7 @@ from accounts.models import Company
 from accounts.models import User
 from accounts.services import company_touch
 from bidscript.exceptions import Conflict
+from bidscript.selectors import tasks_waiting
 from bidscript.services import register_maintenance
 from documents import bm25
 from documents.embeddings import embedder
@@ -42,8 +45,6 @@ from projects.models import Project
 logger = logging.getLogger(__name__)
 
 Status = Document.Status
-# A document "processing" without a progress update for this long lost its worker.
-STALE_AFTER = timedelta(minutes=10)
 UNEXPECTED_FAILURE = "Processing failed unexpectedly. Retry it; if it fails again, contact support."
 
 
@@ -69,6 +70,27 @@ def _enqueue(document: Document) -> None:
 
     document_id = str(document.pk)
     transaction.on_commit(lambda: ingest_document.enqueue(document_id))
+
+
+def _waiting(document_ids: Collection[Any]) -> set[str]:
+    """Ids of the documents whose ingestion task still waits on the queue."""
+    from documents.tasks import ingest_document
+
+    return tasks_waiting(ingest_document, first_args=[str(pk) for pk in document_ids])
+
+
+def _stale_cutoff() -> datetime:
+    """Work untouched since this moment has lost its worker, or never had one."""
+    return timezone.now() - timedelta(seconds=settings.DOCUMENT_STALE_AFTER)
+
+
+def _being_processed(document: Document) -> bool:
+    """A worker is on it (progress since the stale cutoff), or its task still waits on the queue."""
+    if document.status == Status.PROCESSING:
+        return document.updated_at >= _stale_cutoff()
+    if document.status == Status.QUEUED:
+        return bool(_waiting([document.pk]))
+    return False
 
 
 # ------------------------------------------------------------------ Upload
@@ -258,8 +280,10 @@ def document_fail(*, document_id: Any, reason: str) -> Document:
 
 @transaction.atomic
 def document_reprocess(*, document: Document, actor: User) -> Document:
-    """Queue the document again (after a failure, or to re-embed with a new model)."""
-    if document.status in (Status.QUEUED, Status.PROCESSING):
+    """Queue the document again: after a failure, to re-embed with a new model, or when it is
+    queued or processing but nothing is actually working on it (Conflict when something is)."""
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    if _being_processed(document):
         raise Conflict("This document is already being processed.")
     _set_progress(document, 0, status=Status.QUEUED, error="")
     _record(document, actor, "document.reprocessed")
@@ -284,21 +308,31 @@ def documents_requeue(*, document_ids: list[Any] | None = None) -> int:
 
 @register_maintenance
 def documents_requeue_stale() -> int:
-    """Queue again the documents whose worker died mid-ingestion (no progress for a while)."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = list(
-        Document.objects.filter(status=Status.PROCESSING, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+    """Queue again the documents nothing will finish, and return how many: processing with no
+    progress since the stale cutoff (the worker died), or queued since then with no task waiting
+    (an enqueue was lost, or a worker died between taking the task and claiming the document).
+
+    Queueing again moves the document's clock, so each is queued again at most once per cutoff
+    however often the sweep runs; a duplicate task is harmless, as claims are idempotent.
+    """
+    cutoff = _stale_cutoff()
+    stale = Document.objects.alive().filter(updated_at__lt=cutoff)
+    processing = set(stale.filter(status=Status.PROCESSING).values_list("pk", flat=True))
+    queued = {str(pk) for pk in stale.filter(status=Status.QUEUED).values_list("pk", flat=True)}
+    orphans = queued - _waiting(queued)
+    return sum(_requeue_if_stale(document_id, cutoff) for document_id in [*processing, *orphans])
+
+
+@transaction.atomic
+def _requeue_if_stale(document_id: Any, cutoff: datetime) -> bool:
+    unfinished = Document.objects.filter(
+        pk=document_id, status__in=[Status.QUEUED, Status.PROCESSING], updated_at__lt=cutoff
     )
-    for document_id in stale:
-        with transaction.atomic():
-            updated = Document.objects.filter(
-                pk=document_id, status=Status.PROCESSING, updated_at__lt=cutoff
-            )
-            if updated.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
-                _enqueue(Document(pk=document_id))
-    return len(stale)
+    if not unfinished.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
+        return False  # finished, or moved on, since the sweep looked
+    logger.info("Document %s had stalled; it is queued again", document_id)
+    _enqueue(Document(pk=document_id))
+    return True
 
 
 # ------------------------------------------------------------------ Library management

@@ -1,5 +1,6 @@
 """Ingestion never stalls: concurrent claims, lost tasks, dead workers, and retrying by hand."""
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -9,7 +10,11 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from bidscript.exceptions import Conflict
 from documents import services
 from documents.models import Document
 from tests.documents.conftest import upload
@@ -103,3 +108,123 @@ def test_a_claim_that_finds_nothing_to_do_says_why(company, owner, caplog, arran
         assert services.document_ingest(document_id=document.pk) is None
 
     assert f"Document {document.pk} was not claimed: {reason}" in caplog.text
+
+
+# ------------------------------------------------------------------ The sweep and reprocess
+
+
+@pytest.fixture
+def lost(company, owner, django_capture_on_commit_callbacks):
+    """A queued document whose task never reached the queue."""
+    with django_capture_on_commit_callbacks(execute=False):
+        return queued_document(company, owner, "Method statement for winter gritting.")
+
+
+@pytest.fixture
+def waiting(company, owner, django_capture_on_commit_callbacks):
+    """A queued document whose task waits on the queue (no worker has taken it yet)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return queued_document(company, owner, "Carbon reduction plan, PPN 06/21.")
+
+
+def age(document: Document, *, status=None, seconds: float) -> Document:
+    """Make the document's last change ``seconds`` old (and set its status)."""
+    fields = {"updated_at": timezone.now() - dt.timedelta(seconds=seconds)}
+    Document.objects.filter(pk=document.pk).update(
+        **fields, **({"status": status} if status else {})
+    )
+    return Document.objects.get(pk=document.pk)
+
+
+def tasks_for(document: Document) -> int:
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, args_kwargs__args__0=str(document.pk)
+    ).count()
+
+
+def sweep(django_capture_on_commit_callbacks) -> int:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.documents_requeue_stale()
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_again_a_document_whose_task_was_lost_once_it_is_stale(
+    lost, settings, django_capture_on_commit_callbacks
+):
+    age(lost, seconds=settings.DOCUMENT_STALE_AFTER - 30)
+    assert sweep(django_capture_on_commit_callbacks) == 0  # its enqueue may still be on its way
+
+    age(lost, seconds=settings.DOCUMENT_STALE_AFTER + 1)
+    assert sweep(django_capture_on_commit_callbacks) == 1
+    assert tasks_for(lost) == 1
+
+    assert sweep(django_capture_on_commit_callbacks) == 0  # once per cutoff, however often it runs
+    assert tasks_for(lost) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_document_whose_task_is_still_waiting_on_a_long_queue(
+    waiting, settings, django_capture_on_commit_callbacks
+):
+    age(waiting, seconds=settings.DOCUMENT_STALE_AFTER * 3)
+
+    assert sweep(django_capture_on_commit_callbacks) == 0
+    assert tasks_for(waiting) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_again_a_document_a_dead_worker_was_processing(
+    waiting, settings, django_capture_on_commit_callbacks
+):
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING
+    )  # the worker took the task, then died
+    age(waiting, status=Status.PROCESSING, seconds=settings.DOCUMENT_STALE_AFTER + 1)
+
+    assert sweep(django_capture_on_commit_callbacks) == 1
+    assert Document.objects.get(pk=waiting.pk).status == Status.QUEUED
+    assert tasks_for(waiting) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_trashed_documents_alone(
+    lost, owner, settings, django_capture_on_commit_callbacks
+):
+    services.document_trash(document=lost, actor=owner)
+    age(lost, seconds=settings.DOCUMENT_STALE_AFTER + 1)
+
+    assert sweep(django_capture_on_commit_callbacks) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.PROCESSING])
+def test_reprocess_queues_a_document_nothing_is_working_on(
+    lost, owner, settings, status, django_capture_on_commit_callbacks
+):
+    age(lost, status=status, seconds=settings.DOCUMENT_STALE_AFTER + 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_reprocess(document=lost, actor=owner)
+
+    assert document.status == Status.QUEUED
+    assert tasks_for(lost) == 1
+
+
+@pytest.mark.django_db
+def test_reprocess_of_a_queued_document_whose_task_was_lost_works_at_once(
+    lost, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_reprocess(document=lost, actor=owner)
+
+    assert tasks_for(lost) == 1
+
+
+@pytest.mark.django_db
+def test_reprocess_is_refused_while_a_task_waits_or_a_worker_makes_progress(waiting, owner):
+    with pytest.raises(Conflict, match="already being processed"):
+        services.document_reprocess(document=waiting, actor=owner)
+
+    age(waiting, status=Status.PROCESSING, seconds=5)
+    with pytest.raises(Conflict, match="already being processed"):
+        services.document_reprocess(document=waiting, actor=owner)

@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -64,7 +65,7 @@ def test_a_worker_killed_mid_ingestion_leaves_a_retryable_document_that_ends_rea
     assert not Chunk.objects.filter(document=document).exists()  # nothing half-indexed
 
     Document.objects.filter(pk=document.pk).update(
-        updated_at=stuck.updated_at - services.STALE_AFTER * 2
+        updated_at=stuck.updated_at - dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER * 2)
     )
     assert services.documents_requeue_stale() == 1
     finisher = start_worker(settings, "--batch")
