@@ -26,6 +26,7 @@ from accounts.models import Company
 from accounts.models import User
 from accounts.services import company_touch
 from bidscript.exceptions import Conflict
+from bidscript.selectors import tasks_on_dead_workers
 from bidscript.selectors import tasks_waiting
 from bidscript.services import register_maintenance
 from documents import bm25
@@ -79,15 +80,28 @@ def _waiting(document_ids: Collection[Any]) -> set[str]:
     return tasks_waiting(ingest_document, first_args=[str(pk) for pk in document_ids])
 
 
+def _abandoned(processing: dict[Any, datetime]) -> set[Any]:
+    """Of these processing documents (id → last change), those nothing will finish: no progress
+    since the stale cutoff (the worker hangs or died), or a worker that stopped recording its
+    heartbeat (killed: found without waiting for the cutoff)."""
+    from documents.tasks import ingest_document
+
+    cutoff = _stale_cutoff()
+    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
+    ids = [str(pk) for pk in processing]
+    dead = tasks_on_dead_workers(ingest_document, first_args=ids, max_age=max_age)
+    return {pk for pk, changed in processing.items() if changed < cutoff or str(pk) in dead}
+
+
 def _stale_cutoff() -> datetime:
     """Work untouched since this moment has lost its worker, or never had one."""
     return timezone.now() - timedelta(seconds=settings.DOCUMENT_STALE_AFTER)
 
 
 def _being_processed(document: Document) -> bool:
-    """A worker is on it (progress since the stale cutoff), or its task still waits on the queue."""
+    """A live worker is on it, or its task still waits on the queue."""
     if document.status == Status.PROCESSING:
-        return document.updated_at >= _stale_cutoff()
+        return not _abandoned({document.pk: document.updated_at})
     if document.status == Status.QUEUED:
         return bool(_waiting([document.pk]))
     return False
@@ -308,28 +322,34 @@ def documents_requeue(*, document_ids: list[Any] | None = None) -> int:
 
 @register_maintenance
 def documents_requeue_stale() -> int:
-    """Queue again the documents nothing will finish, and return how many: processing with no
-    progress since the stale cutoff (the worker died), or queued since then with no task waiting
-    (an enqueue was lost, or a worker died between taking the task and claiming the document).
+    """Queue again the documents nothing will finish, and return how many: processing but
+    abandoned (see ``_abandoned``), or queued since the stale cutoff with no task waiting (an
+    enqueue was lost, or a worker died between taking the task and claiming the document).
 
     Queueing again moves the document's clock, so each is queued again at most once per cutoff
     however often the sweep runs; a duplicate task is harmless, as claims are idempotent.
     """
-    cutoff = _stale_cutoff()
-    stale = Document.objects.alive().filter(updated_at__lt=cutoff)
-    processing = set(stale.filter(status=Status.PROCESSING).values_list("pk", flat=True))
-    queued = {str(pk) for pk in stale.filter(status=Status.QUEUED).values_list("pk", flat=True)}
-    orphans = queued - _waiting(queued)
-    return sum(_requeue_if_stale(document_id, cutoff) for document_id in [*processing, *orphans])
+    documents = Document.objects.alive()
+    processing = dict(documents.filter(status=Status.PROCESSING).values_list("pk", "updated_at"))
+    queued = dict(
+        documents.filter(status=Status.QUEUED, updated_at__lt=_stale_cutoff()).values_list(
+            "pk", "updated_at"
+        )
+    )
+    waiting = _waiting(queued)
+    stalled = {pk: processing[pk] for pk in _abandoned(processing)} | {
+        pk: changed for pk, changed in queued.items() if str(pk) not in waiting
+    }
+    return sum(_requeue_unchanged(pk, changed) for pk, changed in stalled.items())
 
 
 @transaction.atomic
-def _requeue_if_stale(document_id: Any, cutoff: datetime) -> bool:
-    unfinished = Document.objects.filter(
-        pk=document_id, status__in=[Status.QUEUED, Status.PROCESSING], updated_at__lt=cutoff
-    )
-    if not unfinished.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
-        return False  # finished, or moved on, since the sweep looked
+def _requeue_unchanged(document_id: Any, changed: datetime) -> bool:
+    """Queue the document again unless it changed since the sweep looked (every change moves
+    ``updated_at``): then a worker is on it after all."""
+    unchanged = Document.objects.filter(pk=document_id, updated_at=changed)
+    if not unchanged.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
+        return False
     logger.info("Document %s had stalled; it is queued again", document_id)
     _enqueue(Document(pk=document_id))
     return True

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bidscript.exceptions import Conflict
+from bidscript.models import WorkerHeartbeat
 from documents import services
 from documents.models import Document
+from documents.tasks import ingest_document
 from tests.documents.conftest import upload
 
 Status = Document.Status
@@ -172,13 +174,57 @@ def test_the_sweep_leaves_a_document_whose_task_is_still_waiting_on_a_long_queue
     assert tasks_for(waiting) == 1
 
 
+def running_on(document: Document, worker_id: str, *, heartbeat_age: float | None) -> None:
+    """A run of the document's task in progress on this worker, last heard from so long ago."""
+    result = ingest_document.enqueue(str(document.pk))
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, worker_ids=[worker_id]
+    )
+    if heartbeat_age is not None:
+        seen = timezone.now() - dt.timedelta(seconds=heartbeat_age)
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id,
+            hostname="h",
+            pid=1,
+            queues="default",
+            started_at=seen,
+            seen_at=seen,
+        )
+
+
 @pytest.mark.django_db
-def test_the_sweep_queues_again_a_document_a_dead_worker_was_processing(
+def test_the_sweep_queues_again_at_once_a_document_whose_worker_was_killed(
+    lost, settings, django_capture_on_commit_callbacks
+):
+    running_on(lost, "killed", heartbeat_age=settings.WORKER_HEARTBEAT_MAX_AGE + 5)
+    age(lost, status=Status.PROCESSING, seconds=5)  # progress moments before the kill
+
+    assert sweep(django_capture_on_commit_callbacks) == 1
+    assert Document.objects.get(pk=lost.pk).status == Status.QUEUED
+    assert tasks_for(lost) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "heartbeat_age", [1, None], ids=["worker alive", "worker without a heartbeat"]
+)
+def test_the_sweep_leaves_a_document_a_worker_may_still_be_processing(
+    lost, settings, heartbeat_age, django_capture_on_commit_callbacks
+):
+    running_on(lost, "killed", heartbeat_age=settings.WORKER_HEARTBEAT_MAX_AGE + 5)
+    running_on(lost, "busy", heartbeat_age=heartbeat_age)
+    age(lost, status=Status.PROCESSING, seconds=5)
+
+    assert sweep(django_capture_on_commit_callbacks) == 0
+    assert Document.objects.get(pk=lost.pk).status == Status.PROCESSING
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_again_a_document_without_progress_since_the_cutoff(
     waiting, settings, django_capture_on_commit_callbacks
 ):
-    DBTaskResult.objects.update(
-        status=TaskResultStatus.RUNNING
-    )  # the worker took the task, then died
+    # The worker took the task, then hung.
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)
     age(waiting, status=Status.PROCESSING, seconds=settings.DOCUMENT_STALE_AFTER + 1)
 
     assert sweep(django_capture_on_commit_callbacks) == 1
@@ -228,3 +274,14 @@ def test_reprocess_is_refused_while_a_task_waits_or_a_worker_makes_progress(wait
     age(waiting, status=Status.PROCESSING, seconds=5)
     with pytest.raises(Conflict, match="already being processed"):
         services.document_reprocess(document=waiting, actor=owner)
+
+
+@pytest.mark.django_db
+def test_reprocess_queues_a_document_whose_worker_was_killed_moments_ago(
+    lost, owner, settings, django_capture_on_commit_callbacks
+):
+    running_on(lost, "killed", heartbeat_age=settings.WORKER_HEARTBEAT_MAX_AGE + 5)
+    age(lost, status=Status.PROCESSING, seconds=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.document_reprocess(document=lost, actor=owner).status == Status.QUEUED
