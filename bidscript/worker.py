@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db import connection
 
 from bidscript.services import heartbeat_record
@@ -39,7 +40,10 @@ class WorkerClocks:
         self._stopping.set()
         for thread in self._threads:
             thread.join(timeout=5)
-        heartbeat_remove(worker_id=self.worker_id)
+        try:
+            heartbeat_remove(worker_id=self.worker_id)
+        except DatabaseError:  # the row then ages out, as a killed worker's does
+            logger.warning("Worker %s could not remove its heartbeat", self.worker_id)
 
     def _clock(self, name: str, job: Callable[[], object], interval: float) -> threading.Thread:
         def tick() -> None:

@@ -7,9 +7,7 @@ single transaction at the end, so a crash leaves the old state (or none), never 
 
 import hashlib
 import logging
-from collections.abc import Collection
 from datetime import datetime
-from datetime import timedelta
 from typing import IO
 from typing import Any
 from typing import cast
@@ -26,8 +24,6 @@ from accounts.models import Company
 from accounts.models import User
 from accounts.services import company_touch
 from bidscript.exceptions import Conflict
-from bidscript.selectors import tasks_on_dead_workers
-from bidscript.selectors import tasks_waiting
 from bidscript.services import register_maintenance
 from documents import bm25
 from documents.embeddings import embedder
@@ -41,6 +37,8 @@ from documents.ingest.validation import UploadRefused
 from documents.ingest.validation import inspect_upload
 from documents.models import Chunk
 from documents.models import Document
+from documents.selectors import document_in_hand
+from documents.selectors import documents_stalled
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -71,40 +69,6 @@ def _enqueue(document: Document) -> None:
 
     document_id = str(document.pk)
     transaction.on_commit(lambda: ingest_document.enqueue(document_id))
-
-
-def _waiting(document_ids: Collection[Any]) -> set[str]:
-    """Ids of the documents whose ingestion task still waits on the queue."""
-    from documents.tasks import ingest_document
-
-    return tasks_waiting(ingest_document, first_args=[str(pk) for pk in document_ids])
-
-
-def _abandoned(processing: dict[Any, datetime]) -> set[Any]:
-    """Of these processing documents (id → last change), those nothing will finish: no progress
-    since the stale cutoff (the worker hangs or died), or a worker that stopped recording its
-    heartbeat (killed: found without waiting for the cutoff)."""
-    from documents.tasks import ingest_document
-
-    cutoff = _stale_cutoff()
-    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
-    ids = [str(pk) for pk in processing]
-    dead = tasks_on_dead_workers(ingest_document, first_args=ids, max_age=max_age)
-    return {pk for pk, changed in processing.items() if changed < cutoff or str(pk) in dead}
-
-
-def _stale_cutoff() -> datetime:
-    """Work untouched since this moment has lost its worker, or never had one."""
-    return timezone.now() - timedelta(seconds=settings.DOCUMENT_STALE_AFTER)
-
-
-def _being_processed(document: Document) -> bool:
-    """A live worker is on it, or its task still waits on the queue."""
-    if document.status == Status.PROCESSING:
-        return not _abandoned({document.pk: document.updated_at})
-    if document.status == Status.QUEUED:
-        return bool(_waiting([document.pk]))
-    return False
 
 
 # ------------------------------------------------------------------ Upload
@@ -297,7 +261,7 @@ def document_reprocess(*, document: Document, actor: User) -> Document:
     """Queue the document again: after a failure, to re-embed with a new model, or when it is
     queued or processing but nothing is actually working on it (Conflict when something is)."""
     document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
-    if _being_processed(document):
+    if document_in_hand(document=document):
         raise Conflict("This document is already being processed.")
     _set_progress(document, 0, status=Status.QUEUED, error="")
     _record(document, actor, "document.reprocessed")
@@ -322,24 +286,12 @@ def documents_requeue(*, document_ids: list[Any] | None = None) -> int:
 
 @register_maintenance
 def documents_requeue_stale() -> int:
-    """Queue again the documents nothing will finish, and return how many: processing but
-    abandoned (see ``_abandoned``), or queued since the stale cutoff with no task waiting (an
-    enqueue was lost, or a worker died between taking the task and claiming the document).
+    """Queue again the documents nothing will finish (``documents_stalled``); return how many.
 
     Queueing again moves the document's clock, so each is queued again at most once per cutoff
     however often the sweep runs; a duplicate task is harmless, as claims are idempotent.
     """
-    documents = Document.objects.alive()
-    processing = dict(documents.filter(status=Status.PROCESSING).values_list("pk", "updated_at"))
-    queued = dict(
-        documents.filter(status=Status.QUEUED, updated_at__lt=_stale_cutoff()).values_list(
-            "pk", "updated_at"
-        )
-    )
-    waiting = _waiting(queued)
-    stalled = {pk: processing[pk] for pk in _abandoned(processing)} | {
-        pk: changed for pk, changed in queued.items() if str(pk) not in waiting
-    }
+    stalled = documents_stalled()
     return sum(_requeue_unchanged(pk, changed) for pk, changed in stalled.items())
 
 

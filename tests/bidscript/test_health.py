@@ -112,9 +112,8 @@ def test_health_counts_the_live_workers_and_reports_the_freshest_heartbeat(clien
 
 def test_a_busy_worker_shows_as_up_with_the_queue_depth_and_the_oldest_wait(client):
     heartbeat(2)
-    for _ in range(3):
-        ingest_document.enqueue(str(uuid.uuid4()))
-    DBTaskResult.objects.filter(pk=DBTaskResult.objects.first().pk).update(
+    queued = [ingest_document.enqueue(str(uuid.uuid4())) for _ in range(3)]
+    DBTaskResult.objects.filter(pk=queued[0].id).update(
         enqueued_at=timezone.now() - timedelta(minutes=75)
     )
 

@@ -19,6 +19,7 @@ from bidscript.models import WorkerHeartbeat
 from documents import services
 from documents.models import Document
 from documents.tasks import ingest_document
+from tests.conftest import client_for
 from tests.documents.conftest import upload
 
 Status = Document.Status
@@ -285,3 +286,19 @@ def test_reprocess_queues_a_document_whose_worker_was_killed_moments_ago(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.document_reprocess(document=lost, actor=owner).status == Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_a_stuck_document_offers_retry_on_its_page_and_retrying_queues_it(
+    lost, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    page = f"/documents/{lost.pk}/"
+    assert f'action="/documents/{lost.pk}/reprocess/"' in client.get(page).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{page}reprocess/", follow=True)
+
+    assert "is queued for processing again." in response.content.decode()
+    assert tasks_for(lost) == 1
+    assert "reprocess/" not in client.get(page).content.decode()  # its task now waits
