@@ -20,7 +20,8 @@ help:
 	@echo "make test   run the test suite against real PostgreSQL+pgvector and Redis"
 	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make bench  startup time, and the cached bid list under load (cold vs warm cache)"
-	@echo "            ingestion, search latency and quality (nDCG@10, recall@100), chat latency"
+	@echo "            ingestion, a 3,000-document ingestion soak with a worker killed mid-run,"
+	@echo "            search latency and quality (nDCG@10, recall@100), chat latency"
 	@echo "make stop   stop the embedded PostgreSQL and Redis"
 	@echo "make lock   recompile requirements.lock from pyproject.toml"
 
@@ -59,6 +60,7 @@ bench: install
 	$(PY) bench/startup.py
 	$(PY) bench/bid_list.py
 	$(PY) bench/ingest.py
+	$(PY) bench/ingest_soak.py
 	$(PY) bench/search.py
 	$(PY) bench/quality.py
 	$(PY) bench/chat_latency.py

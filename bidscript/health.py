@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_safe
 
 from bidscript import __version__
 from bidscript.db import pgvector_installed_version
-from bidscript.services import heartbeat_request
+from bidscript.selectors import queue_state
+from bidscript.selectors import workers_state
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +58,24 @@ def check_cache() -> dict[str, Any]:
 
 
 def check_worker() -> dict[str, Any]:
-    heartbeat = heartbeat_request()
-    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
+    """Up while any worker has recorded a heartbeat within the max age. Workers record it on a
+    clock of their own, so a long queue reads as busy (up, deep queue, old oldest task) and a
+    dead pool as down (no fresh heartbeat), never one for the other."""
+    now = timezone.now()
+    workers = workers_state(max_age=timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE))
+    queue = queue_state()
     return {
-        "status": heartbeat.state(now=timezone.now(), max_age=max_age),
-        "last_seen": heartbeat.answered_at.isoformat() if heartbeat.answered_at else None,
-        "pickup_ms": heartbeat.pickup_latency_ms,
+        "status": "up" if workers.alive else "down",
+        "alive": workers.alive,
+        "last_seen": workers.last_seen.isoformat() if workers.last_seen else None,
+        "heartbeat_age_s": _seconds_since(workers.last_seen, now),
+        "queue_depth": queue.depth if queue else None,
+        "oldest_queued_s": _seconds_since(queue.oldest_enqueued_at if queue else None, now),
     }
+
+
+def _seconds_since(moment: datetime | None, now: datetime) -> float | None:
+    return None if moment is None else round(max(0.0, (now - moment).total_seconds()), 1)
 
 
 CHECKS: dict[str, Check] = {

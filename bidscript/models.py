@@ -1,6 +1,4 @@
 import uuid
-from datetime import datetime
-from datetime import timedelta
 from typing import Self
 
 from django.db import models
@@ -56,41 +54,22 @@ class SoftDeleteModel(BaseModel):
 
 
 class WorkerHeartbeat(models.Model):
-    """Proof that a worker serves a queue: the health check asks, a worker answers.
+    """A running worker process, as it last reported itself.
 
-    One row per queue. ``requested_at`` is when the oldest unanswered request was made,
-    ``enqueued_at`` when a heartbeat task was last put on the queue, ``answered_at`` when a
-    worker last ran one.
+    Each worker records ``seen_at`` every few seconds from a thread of its own, whatever its
+    queue holds, and removes its row when it stops cleanly; the row of a killed worker ages.
+    ``worker_id`` is the id the worker also leaves on the tasks it runs.
     """
 
-    queue = models.CharField(primary_key=True, max_length=100)
-    requested_at = models.DateTimeField()
-    enqueued_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.CharField(max_length=200, blank=True)
+    worker_id = models.CharField(primary_key=True, max_length=64)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=200)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = "worker heartbeat"
 
     def __str__(self) -> str:
-        return f"{self.queue} heartbeat"
-
-    @property
-    def pending(self) -> bool:
-        return self.answered_at is None or self.answered_at < self.requested_at
-
-    def state(self, *, now: datetime, max_age: timedelta) -> str:
-        """``up`` if a worker answered within max_age, ``waiting`` while a fresh request is
-        unanswered, else ``down``."""
-        if self.answered_at is not None and now - self.answered_at <= max_age:
-            return "up"
-        if self.pending and now - self.requested_at <= max_age:
-            return "waiting"
-        return "down"
-
-    @property
-    def pickup_latency_ms(self) -> float | None:
-        """How long the last answered request waited for a worker."""
-        if self.answered_at is None or self.pending:
-            return None
-        return round((self.answered_at - self.requested_at).total_seconds() * 1000, 1)
+        return f"worker {self.hostname}:{self.pid}"

@@ -1,19 +1,27 @@
+"""What workers record about themselves, and the housekeeping they run beside their tasks."""
+
 import logging
 import os
 import socket
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 
 from bidscript.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
-# Housekeeping the worker runs with each heartbeat (e.g. requeueing jobs whose worker died).
+# Housekeeping the workers run on their own schedule (e.g. requeueing jobs whose worker died).
 MAINTENANCE: list[Callable[[], object]] = []
+
+# The session-level PostgreSQL advisory lock (any fixed number nothing else uses) held while one
+# worker runs the maintenance jobs.
+MAINTENANCE_LOCK = 7_251_203_001
+
+# A killed worker's row is kept this long, for the admin to show, then deleted.
+HEARTBEAT_KEPT_FOR = timedelta(days=1)
 
 
 def register_maintenance[F: Callable[[], object]](job: F) -> F:
@@ -21,48 +29,48 @@ def register_maintenance[F: Callable[[], object]](job: F) -> F:
     return job
 
 
-def maintenance_run() -> None:
-    """Run every registered housekeeping job; one failing does not stop the others."""
-    for job in MAINTENANCE:
-        try:
-            job()
-        except Exception:
-            logger.exception("Maintenance job %s failed", getattr(job, "__qualname__", job))
+def maintenance_run() -> bool:
+    """Run every registered housekeeping job, unless another worker is running them right now
+    (return whether they ran); one job failing does not stop the others."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [MAINTENANCE_LOCK])
+        if not cursor.fetchone()[0]:
+            return False
+    try:
+        for job in MAINTENANCE:
+            try:
+                job()
+            except Exception:
+                logger.exception("Maintenance job %s failed", getattr(job, "__qualname__", job))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MAINTENANCE_LOCK])
+    return True
 
 
-# An answered heartbeat is renewed at most this often, so health checks stay cheap.
-HEARTBEAT_RENEW_INTERVAL = timedelta(seconds=15)
-
-
-def heartbeat_request(*, queue: str = "default") -> WorkerHeartbeat:
-    """Ask a worker on ``queue`` for a heartbeat when one is due; return the heartbeat row.
-
-    At most one request is outstanding per queue, so a dead worker does not fill its queue;
-    a request unanswered for longer than the heartbeat max age is enqueued again in case
-    its task was lost (a worker killed mid-task), without resetting how long it has waited.
-    """
-    # Imported here because the task module imports this one.
-    from bidscript.tasks import worker_heartbeat
-
+def heartbeat_record(*, worker_id: str, queues: str) -> WorkerHeartbeat:
+    """Record that this worker process is alive now; its first call registers it."""
     now = timezone.now()
-    max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
-    with transaction.atomic():
-        heartbeat, created = WorkerHeartbeat.objects.select_for_update().get_or_create(
-            queue=queue, defaults={"requested_at": now, "enqueued_at": now}
-        )
-        if not created:
-            if not heartbeat.pending and now - heartbeat.requested_at >= HEARTBEAT_RENEW_INTERVAL:
-                heartbeat.requested_at = now
-            elif not (heartbeat.pending and now - heartbeat.enqueued_at > max_age):
-                return heartbeat
-            heartbeat.enqueued_at = now
-            heartbeat.save()
-        transaction.on_commit(lambda: worker_heartbeat.using(queue_name=queue).enqueue(queue))
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"seen_at": now},
+        create_defaults={
+            "seen_at": now, "started_at": now, "queues": queues[:200],
+            "hostname": socket.gethostname()[:255], "pid": os.getpid(),
+        },
+    )  # fmt: skip
     return heartbeat
 
 
-def heartbeat_record(*, queue: str) -> None:
-    """Called by a worker: mark the queue's heartbeat as answered now."""
-    WorkerHeartbeat.objects.filter(queue=queue).update(
-        answered_at=timezone.now(), answered_by=f"{socket.gethostname()}:{os.getpid()}"
-    )
+def heartbeat_remove(*, worker_id: str) -> None:
+    """A worker stopping cleanly takes itself off the list of workers."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+@register_maintenance
+def heartbeats_prune() -> int:
+    """Delete the rows of workers silent for a day (killed, never stopped cleanly)."""
+    deleted, _ = WorkerHeartbeat.objects.filter(
+        seen_at__lt=timezone.now() - HEARTBEAT_KEPT_FOR
+    ).delete()
+    return deleted

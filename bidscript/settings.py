@@ -265,7 +265,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # ------------------------------------------------------------------ Background tasks
-# Django's Tasks API on the PostgreSQL queue; run workers with `manage.py db_worker`.
+# Django's Tasks API on the PostgreSQL queue; run workers with `manage.py worker`.
 
 TASKS = {
     "default": {
@@ -273,7 +273,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Each worker records a heartbeat and runs the maintenance jobs (one worker at a time) on these
+# clocks of its own, whatever the queue holds.
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=15.0)
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
+WORKER_MAINTENANCE_INTERVAL = env.float("WORKER_MAINTENANCE_INTERVAL", default=120.0)
+# A document processing without progress, or queued with no task waiting, for this many seconds
+# is queued again by the workers' sweep.
+DOCUMENT_STALE_AFTER = env.int("DOCUMENT_STALE_AFTER", default=600)
 
 # ------------------------------------------------------------------ Static and media files
 

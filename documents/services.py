@@ -7,7 +7,7 @@ single transaction at the end, so a crash leaves the old state (or none), never 
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime
 from typing import IO
 from typing import Any
 from typing import cast
@@ -37,13 +37,13 @@ from documents.ingest.validation import UploadRefused
 from documents.ingest.validation import inspect_upload
 from documents.models import Chunk
 from documents.models import Document
+from documents.selectors import document_in_hand
+from documents.selectors import documents_stalled
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
 
 Status = Document.Status
-# A document "processing" without a progress update for this long lost its worker.
-STALE_AFTER = timedelta(minutes=10)
 UNEXPECTED_FAILURE = "Processing failed unexpectedly. Retry it; if it fails again, contact support."
 
 
@@ -167,15 +167,33 @@ def document_ingest(*, document_id: Any) -> Document | None:
 
 @transaction.atomic
 def _claim(document_id: Any) -> Document | None:
+    """Mark a queued document processing and return it; None, logged with the reason, otherwise.
+
+    Only the document row is locked (``of``: a plain FOR UPDATE would lock its company too, and
+    claims of one company's documents would contend). The lock waits instead of skipping: a
+    skipped claim would leave a queued document with no task to run it, while the wait is at
+    most another claim or edit of this row, after which it no longer matches if it was claimed.
+    """
     document = (
-        Document.objects.select_for_update(skip_locked=True)
+        Document.objects.select_for_update(of=("self",))
         .select_related("company")
         .filter(pk=document_id, status=Status.QUEUED, deleted_at__isnull=True)
         .first()
     )
-    if document is not None:
-        _set_progress(document, 5, status=Status.PROCESSING)
+    if document is None:
+        logger.info("Document %s was not claimed: %s", document_id, _unclaimable(document_id))
+        return None
+    _set_progress(document, 5, status=Status.PROCESSING)
     return document
+
+
+def _unclaimable(document_id: Any) -> str:
+    current = Document.objects.filter(pk=document_id).values("status", "deleted_at").first()
+    if current is None:
+        return "it no longer exists"
+    if current["deleted_at"] is not None:
+        return "it is in the trash"
+    return f"it is not queued any more ({current['status']})"
 
 
 def _set_progress(document: Document, progress: int, **fields: Any) -> None:
@@ -249,8 +267,10 @@ def document_fail(*, document_id: Any, reason: str) -> Document:
 
 @transaction.atomic
 def document_reprocess(*, document: Document, actor: User) -> Document:
-    """Queue the document again (after a failure, or to re-embed with a new model)."""
-    if document.status in (Status.QUEUED, Status.PROCESSING):
+    """Queue the document again: after a failure, to re-embed with a new model, or when it is
+    queued or processing but nothing is actually working on it (Conflict when something is)."""
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    if document_in_hand(document=document):
         raise Conflict("This document is already being processed.")
     _set_progress(document, 0, status=Status.QUEUED, error="")
     _record(document, actor, "document.reprocessed")
@@ -275,21 +295,25 @@ def documents_requeue(*, document_ids: list[Any] | None = None) -> int:
 
 @register_maintenance
 def documents_requeue_stale() -> int:
-    """Queue again the documents whose worker died mid-ingestion (no progress for a while)."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = list(
-        Document.objects.filter(status=Status.PROCESSING, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    for document_id in stale:
-        with transaction.atomic():
-            updated = Document.objects.filter(
-                pk=document_id, status=Status.PROCESSING, updated_at__lt=cutoff
-            )
-            if updated.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
-                _enqueue(Document(pk=document_id))
-    return len(stale)
+    """Queue again the documents nothing will finish (``documents_stalled``); return how many.
+
+    Queueing again moves the document's clock, so each is queued again at most once per cutoff
+    however often the sweep runs; a duplicate task is harmless, as claims are idempotent.
+    """
+    stalled = documents_stalled()
+    return sum(_requeue_unchanged(pk, changed) for pk, changed in stalled.items())
+
+
+@transaction.atomic
+def _requeue_unchanged(document_id: Any, changed: datetime) -> bool:
+    """Queue the document again unless it changed since the sweep looked (every change moves
+    ``updated_at``): then a worker is on it after all."""
+    unchanged = Document.objects.filter(pk=document_id, updated_at=changed)
+    if not unchanged.update(status=Status.QUEUED, progress=0, updated_at=timezone.now()):
+        return False
+    logger.info("Document %s had stalled; it is queued again", document_id)
+    _enqueue(Document(pk=document_id))
+    return True
 
 
 # ------------------------------------------------------------------ Library management

@@ -86,6 +86,7 @@ def detail(request: AuthedRequest, document_id: Any) -> HttpResponse:
         "focus": focus,
         "form": DocumentEditForm(instance=document),
         "can_manage": selectors.can_manage_document(request.membership, document),
+        "stalled": selectors.document_stalled(document=document),
     }
     return render(request, "documents/detail.html", context)
 

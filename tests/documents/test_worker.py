@@ -1,3 +1,5 @@
+"""Ingestion by real worker processes: killed mid-document, recovered by the workers' own sweep."""
+
 import os
 import signal
 import subprocess
@@ -5,6 +7,7 @@ import time
 
 import pytest
 
+from bidscript.models import WorkerHeartbeat
 from documents import services
 from documents.models import Chunk
 from documents.models import Document
@@ -16,28 +19,34 @@ from tests.documents.conftest import upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def long_tender() -> bytes:
+def long_tender(variant: int = 0) -> bytes:
     sentences = [
-        f"Requirement {n}: the supplier shall keep records of activity {n} for audit."
+        f"Requirement {n}: the supplier shall keep records of activity {n} for audit {variant}."
         for n in range(30)
     ]
     return files.pdf([[f"{page}. Section {page}", *sentences] for page in range(1, 41)])
 
 
-def start_worker(settings, *extra):
+def start_worker(settings, **env: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DB_POOL": "false",
+        **env,
     }
     return subprocess.Popen(
-        manage_command("db_worker", "--no-reload", "--no-startup-delay", *extra),
+        manage_command("worker", "--no-reload", "--no-startup-delay"),
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
 
 
-def wait_for(condition, timeout=120):
+def kill(worker: subprocess.Popen[bytes]) -> None:
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def wait_for(condition, timeout=180):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -46,7 +55,11 @@ def wait_for(condition, timeout=120):
     raise AssertionError("timed out")
 
 
-def test_a_worker_killed_mid_ingestion_leaves_a_retryable_document_that_ends_ready_once(
+def status_of(document: Document) -> Document:
+    return Document.objects.get(pk=document.pk)
+
+
+def test_a_document_whose_worker_was_killed_is_finished_by_the_next_worker_once(
     company, owner, settings
 ):
     document = services.document_upload(
@@ -55,23 +68,42 @@ def test_a_worker_killed_mid_ingestion_leaves_a_retryable_document_that_ends_rea
     worker = start_worker(settings)
     try:
         # Kill once embedding has started (progress passes 20 after parsing).
-        wait_for(lambda: Document.objects.get(pk=document.pk).progress > 20)
+        wait_for(lambda: status_of(document).progress > 20)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
-    stuck = Document.objects.get(pk=document.pk)
+        kill(worker)
+    stuck = status_of(document)
     assert stuck.status == Document.Status.PROCESSING
     assert not Chunk.objects.filter(document=document).exists()  # nothing half-indexed
 
-    Document.objects.filter(pk=document.pk).update(
-        updated_at=stuck.updated_at - services.STALE_AFTER * 2
-    )
-    assert services.documents_requeue_stale() == 1
-    finisher = start_worker(settings, "--batch")
-    assert finisher.wait(timeout=300) == 0
+    # Nobody sweeps by hand: the next worker's maintenance sees that the killed worker's
+    # heartbeat stopped, long before the stale cutoff.
+    finisher = start_worker(
+        settings, WORKER_HEARTBEAT_INTERVAL="0.5", WORKER_HEARTBEAT_MAX_AGE="3",
+        WORKER_MAINTENANCE_INTERVAL="1",
+    )  # fmt: skip
+    try:
+        wait_for(lambda: status_of(document).status == Document.Status.READY)
+    finally:
+        kill(finisher)
 
-    ready = Document.objects.get(pk=document.pk)
-    assert ready.status == Document.Status.READY
+    ready = status_of(document)
     ordinals = list(Chunk.objects.filter(document=document).values_list("ordinal", flat=True))
     assert ordinals == list(range(ready.chunk_count))
     assert ready.page_count == 40
+
+
+def test_a_worker_busy_with_a_long_queue_keeps_recording_its_heartbeat(company, owner, settings):
+    backlog = [
+        services.document_upload(
+            company=company, uploaded_by=owner, file=upload(f"t{n}.pdf", long_tender(n))
+        )
+        for n in range(3)
+    ]
+    worker = start_worker(settings, WORKER_HEARTBEAT_INTERVAL="0.5")
+    try:
+        wait_for(lambda: status_of(backlog[0]).status == Document.Status.PROCESSING)
+        seen = WorkerHeartbeat.objects.get().seen_at
+        wait_for(lambda: WorkerHeartbeat.objects.get().seen_at > seen, timeout=10)
+        assert status_of(backlog[-1]).status == Document.Status.QUEUED  # still behind the others
+    finally:
+        kill(worker)

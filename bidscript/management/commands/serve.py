@@ -36,7 +36,7 @@ class Command(BaseCommand):
             for command in (
                 self._web_server(addrport),
                 # This command has run the system checks; the worker need not repeat them.
-                [*manage, "db_worker", "--skip-checks", "--no-startup-delay"],
+                [*manage, "worker", "--skip-checks", "--no-startup-delay"],
             )
         ]
         stopping = False
