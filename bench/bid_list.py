@@ -17,7 +17,6 @@ on PostgreSQL or Redis; more threads only contend for the GIL (4 threads: about 
 
 import argparse
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -33,6 +32,7 @@ import psycopg
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from bench.common import free_port  # noqa: E402 - after the repository is importable
+from bench.common import production_env  # noqa: E402
 
 BIDS = 1_000
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
@@ -198,12 +198,8 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url = bench_database()
-    base_env = {**os.environ, "DATABASE_URL": database_url, "DB_SSL": "false", "DEBUG": "false",
-                "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-                "SECURE_SSL_REDIRECT": "false", "CACHE_KEY_PREFIX": "bench", "LOG_LEVEL": "WARNING",
-                "STATIC_ROOT": str(REPO / ".data" / "bench-static")}  # fmt: skip
+    base_env = production_env(DATABASE_URL=database_url, CACHE_KEY_PREFIX="bench")
     manage("migrate", "--no-input", env=base_env)
-    manage("collectstatic", "--no-input", env=base_env)  # with DEBUG off the server needs them
     token = manage("shell", "--no-imports", "-c", SEED, env=base_env).strip().splitlines()[-1]
     print(f"{BIDS} bids, GET {PATH} (page of 25), {args.connections} connections, "
           f"{args.rounds} rounds of {args.seconds:.0f} s, gunicorn {WORKERS} workers x {THREADS} threads")  # fmt: skip

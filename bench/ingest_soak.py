@@ -17,7 +17,6 @@ run.
 import argparse
 import logging
 import os
-import secrets
 import signal
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bidscript.settings")
 os.environ.setdefault("DEBUG", "true")
 from bench.common import free_port  # noqa: E402 - after the repository is importable
+from bench.common import production_env  # noqa: E402
 
 BATCH = 20
 TIMEOUT = 45 * 60
@@ -287,10 +287,12 @@ def main() -> None:
         user = User.objects.create_user(email="integrator@bidscript.test")
         company = company_create(name="Soak Ltd", owner=user)
         token = token_create(user=user, company=company, name="soak")[1]
-        env = {**os.environ, **WORKER_ENV, "DATABASE_URL": database_url(), "DB_SSL": "false",
-               "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-               "SECURE_SSL_REDIRECT": "false", "CACHE_KEY_PREFIX": "bench-soak", "MEDIA_ROOT": media,
-               "LOG_LEVEL": "WARNING"}  # fmt: skip
+        env = production_env(
+            **WORKER_ENV,
+            DATABASE_URL=database_url(),
+            CACHE_KEY_PREFIX="bench-soak",
+            MEDIA_ROOT=media,
+        )
         port = free_port()
         processes = Processes(env, port)
         health = HealthLog(port)
