@@ -402,6 +402,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "bidscript.errors.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "bidscript.metadata.ApiMetadata",
     # JSON only: /api/v1/docs/ is the interactive API (the browsable API cannot show viewsets
     # whose input and output serializers differ).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -166,7 +166,8 @@ class ConversationViewSet(CompanyScopedViewSet):
     )
     @action(
         detail=True, methods=["post"], url_path="messages/stream", url_name="messages-stream",
-        renderer_classes=[EventStreamRenderer, JSONRenderer],
+        # JSON unless events are asked for, so OPTIONS and early errors answer as documented.
+        renderer_classes=[JSONRenderer, EventStreamRenderer],
     )  # fmt: skip
     def stream(self, request: Request, conversation_id: Any = None) -> StreamingHttpResponse:
         """Ask, and read the answer as server-sent events while it is written."""
