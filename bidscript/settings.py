@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bidscript.limits.RequestLimitsMiddleware",
     # Static files: collected ones in production; straight from the apps in development.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -295,6 +296,17 @@ DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=2000)
 DOCUMENT_MAX_UNZIPPED_BYTES = env.int("DOCUMENT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024)
 DOCUMENT_MAX_ZIP_ENTRIES = env.int("DOCUMENT_MAX_ZIP_ENTRIES", default=10_000)
 DOCUMENT_MAX_ZIP_RATIO = env.int("DOCUMENT_MAX_ZIP_RATIO", default=200)
+
+# ------------------------------------------------------------------ Request limits
+# Larger requests are refused before anything parses them (bidscript/limits.py): 414 for the query
+# string, 431 for the headers, 413 for the body.
+
+REQUEST_MAX_QUERY_BYTES = env.int("REQUEST_MAX_QUERY_BYTES", default=8 * 1024)
+REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=16 * 1024)
+UPLOAD_MAX_FILES = 20
+# A JSON or form body is read into memory (Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB); an
+# upload streams to disk, up to its files' limit.
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_FILES * DOCUMENT_MAX_BYTES + 1024 * 1024
 
 # ------------------------------------------------------------------ Embeddings
 # "local": all-MiniLM-L6-v2 on onnxruntime, shipped in PyPI packages (no download at run time).

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse
@@ -50,7 +51,9 @@ class DocumentOutput(serializers.Serializer):
 class UploadInput(serializers.Serializer):
     # Empty files reach the upload checks, which refuse them with a clear reason.
     files = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True), min_length=1, max_length=20
+        child=serializers.FileField(allow_empty_file=True),
+        min_length=1,
+        max_length=settings.UPLOAD_MAX_FILES,
     )
     label = serializers.ChoiceField(  # type: ignore[assignment]
         choices=Document.Label.choices, default=Document.Label.REFERENCE
