@@ -28,6 +28,7 @@ from rest_framework import exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from bidscript.exceptions import Conflict
@@ -150,7 +151,10 @@ def _as_api_exception(exc: Exception) -> Exception:
 
 
 def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
-    if isinstance(exc.detail, dict | list):
+    if isinstance(exc.detail, list):  # raised without naming a field: about the input as a whole
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+        return {"message": "Some of the data is invalid.", "code": "invalid", "errors": errors}
+    if isinstance(exc.detail, dict):
         return {"message": "Some of the data is invalid.", "code": "invalid", "errors": exc.detail}
     return {"message": str(exc.detail), "code": exc.detail.code}
 

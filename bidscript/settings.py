@@ -405,16 +405,18 @@ SECURE_CSP = {
 # ------------------------------------------------------------------ REST API
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bidscript.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "bidscript.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "bidscript.errors.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "bidscript.metadata.ApiMetadata",
+    # JSON in, JSON out; only the document upload takes multipart/form-data.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # JSON only: /api/v1/docs/ is the interactive API (the browsable API cannot show viewsets
     # whose input and output serializers differ).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -428,6 +430,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Each PATCH has its own input serializer, which says what is required.
+    "COMPONENT_SPLIT_PATCH": False,
     "ENUM_NAME_OVERRIDES": {
         "CompanyRoleEnum": "accounts.models.Role",
         "BidRoleEnum": "projects.models.ProjectMember.Role",
