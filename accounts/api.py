@@ -36,6 +36,7 @@ from accounts.tenancy import CompanyScopedApiMixin
 from accounts.tenancy import memberships_of
 from accounts.tenancy import resolve_membership
 from bidscript.rest import validated
+from bidscript.schema import ErrorOutput
 
 # ------------------------------------------------------------------ Output serializers
 
@@ -149,15 +150,17 @@ class CompanyNameInput(serializers.Serializer):
 
 
 class CompanyDeleteInput(serializers.Serializer):
+    # A query parameter: DELETE bodies are not part of HTTP's semantics, and proxies may drop them.
     confirm = serializers.CharField(help_text="The company's name, to confirm deletion.")
 
 
-class CompanyViewSet(viewsets.ViewSet):
+class CompanyViewSet(viewsets.GenericViewSet):
     """Your companies. ``current`` is the one this request acts in (the token's company)."""
 
     @extend_schema(responses=CompanyMembershipOutput(many=True))
     def list(self, request: Request) -> Response:
-        return Response(CompanyMembershipOutput(memberships_of(user_of(request)), many=True).data)
+        page = self.paginate_queryset(memberships_of(user_of(request)))
+        return self.get_paginated_response(CompanyMembershipOutput(page, many=True).data)
 
     @extend_schema(request=CompanyNameInput, responses={201: CompanyOutput})
     def create(self, request: Request) -> Response:
@@ -165,9 +168,14 @@ class CompanyViewSet(viewsets.ViewSet):
         company = services.company_create(name=data["name"], owner=user_of(request))
         return Response(CompanyOutput(company).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=CompanyMembershipOutput)
-    @extend_schema(methods=["PATCH"], request=CompanyNameInput, responses=CompanyMembershipOutput)
-    @extend_schema(methods=["DELETE"], request=CompanyDeleteInput, responses={204: None})
+    @extend_schema(methods=["GET"], responses={200: CompanyMembershipOutput, 404: ErrorOutput})
+    @extend_schema(
+        methods=["PATCH"], request=CompanyNameInput,
+        responses={200: CompanyMembershipOutput, 404: ErrorOutput},
+    )  # fmt: skip
+    @extend_schema(
+        methods=["DELETE"], parameters=[CompanyDeleteInput], responses={204: None, 404: ErrorOutput}
+    )
     @action(detail=False, methods=["get", "patch", "delete"])
     def current(self, request: Request) -> Response:
         membership = _current_membership(request)
@@ -179,7 +187,8 @@ class CompanyViewSet(viewsets.ViewSet):
             )
         elif request.method == "DELETE":
             require(membership, Action.DELETE_COMPANY)
-            if validated(CompanyDeleteInput, request.data)["confirm"] != membership.company.name:
+            confirm = validated(CompanyDeleteInput, request.query_params)["confirm"]
+            if confirm != membership.company.name:
                 raise serializers.ValidationError({"confirm": "Type the company's exact name."})
             services.company_delete(company=membership.company, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -362,16 +371,18 @@ class ActivityViewSet(mixins.ListModelMixin, CompanyScopedViewSet):
         return super().list(request, *args, **kwargs)
 
 
+class UserSearchInput(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Part of a name or email."
+    )
+
+
 class UserSearchApi(CompanyScopedApiMixin, APIView):
     """Members of the current company by name or email (admins and owners; at most 50)."""
 
-    @extend_schema(
-        parameters=[inline_serializer("UserSearchQuery", {"q": serializers.CharField()})],
-        responses=UserOutput(many=True),
-    )
+    @extend_schema(parameters=[UserSearchInput], responses=UserOutput(many=True))
     def get(self, request: Request) -> Response:
         require(self.membership, Action.SEARCH_USERS)
-        users = selectors.user_search(
-            membership=self.membership, query=request.query_params.get("q", "")
-        )
+        query = validated(UserSearchInput, request.query_params)["q"]
+        users = selectors.user_search(membership=self.membership, query=query)
         return Response(UserOutput(users, many=True).data)

@@ -1,26 +1,34 @@
 """Database and application errors mapped to clean HTTP answers, for the API and for pages.
 
 One rule set (``error_answer``) serves both: a conflict or unique violation is 409, a broken
-reference 400; anything unexpected is a 500 whose detail goes only to the log.
+reference 400, a request too large to read 413; anything unexpected is a 500 whose detail goes
+only to the log. ``answer_body`` writes an answer as the API's JSON or as a page.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import TooManyFieldsSent
+from django.core.exceptions import TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from rest_framework import exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from bidscript.exceptions import Conflict
@@ -40,6 +48,58 @@ class ErrorAnswer:
     status: int
     code: str
     message: str
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def answer_body(answer: ErrorAnswer, path: str) -> tuple[str, bytes]:
+    """The content type and body of an answer: the API's JSON under /api/, else a page.
+
+    The page is rendered without a request, so the ASGI server can use it too.
+    """
+    if is_api_path(path):
+        body = {"message": answer.message, "code": answer.code}
+        return "application/json", json.dumps(body).encode()
+    page = render_to_string("refused.html", {"answer": answer})
+    return "text/html; charset=utf-8", page.encode()
+
+
+def answer_response(answer: ErrorAnswer, path: str) -> HttpResponse:
+    content_type, body = answer_body(answer, path)
+    return HttpResponse(body, status=answer.status, content_type=content_type)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.1f} MB".replace(".0 MB", " MB")
+
+
+def body_too_large(limit: int) -> ErrorAnswer:
+    return ErrorAnswer(
+        413,
+        "request_too_large",
+        f"The request is too large: at most {_megabytes(limit)} is accepted.",
+    )
+
+
+def query_too_long() -> ErrorAnswer:
+    return ErrorAnswer(
+        414, "uri_too_long",
+        f"The web address is too long: at most {settings.REQUEST_MAX_QUERY_BYTES:,} characters and "
+        f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters after the “?” are accepted.",
+    )  # fmt: skip
+
+
+def head_too_large(*, request_line_done: bool) -> ErrorAnswer:
+    """414 when the request line alone overflows the server's buffer, else 431 (the headers)."""
+    if not request_line_done:
+        return query_too_long()
+    return ErrorAnswer(
+        431, "headers_too_large",
+        f"The request's headers are too large (at most {settings.REQUEST_MAX_HEADER_BYTES:,} bytes); "
+        "clearing this site's cookies usually helps.",
+    )  # fmt: skip
 
 
 def _table_label(table: str | None) -> str:
@@ -69,6 +129,8 @@ def error_answer(exc: Exception) -> ErrorAnswer | None:
         return ErrorAnswer(exc.status_code, "conflict", exc.message)
     if isinstance(exc, IntegrityError):
         return integrity_error_answer(exc)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return None
 
 
@@ -89,7 +151,10 @@ def _as_api_exception(exc: Exception) -> Exception:
 
 
 def _error_body(exc: exceptions.APIException) -> dict[str, Any]:
-    if isinstance(exc.detail, dict | list):
+    if isinstance(exc.detail, list):  # raised without naming a field: about the input as a whole
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+        return {"message": "Some of the data is invalid.", "code": "invalid", "errors": errors}
+    if isinstance(exc.detail, dict):
         return {"message": "Some of the data is invalid.", "code": "invalid", "errors": exc.detail}
     return {"message": str(exc.detail), "code": exc.detail.code}
 
@@ -120,6 +185,17 @@ class ErrorAnswerMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if answer := error_answer(exception):
-            template = "409.html" if answer.status == status.HTTP_409_CONFLICT else "400.html"
-            return render(request, template, {"message": answer.message}, status=answer.status)
+            template = PAGE_TEMPLATES.get(answer.status, "400.html")
+            return render(
+                request,
+                template,
+                {"message": answer.message, "answer": answer},
+                status=answer.status,
+            )
         return None
+
+
+PAGE_TEMPLATES = {
+    status.HTTP_409_CONFLICT: "409.html",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "refused.html",
+}

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bidscript.limits.RequestLimitsMiddleware",
     # Static files: collected ones in production; straight from the apps in development.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -312,6 +313,17 @@ DOCUMENT_MAX_ZIP_RATIO = env.int("DOCUMENT_MAX_ZIP_RATIO", default=200)
 DOCUMENT_PARSE_TIMEOUT = env.float("DOCUMENT_PARSE_TIMEOUT", default=300.0)
 DOCUMENT_PARSE_MEMORY_MB = env.int("DOCUMENT_PARSE_MEMORY_MB", default=1024)
 
+# ------------------------------------------------------------------ Request limits
+# Larger requests are refused before anything parses them (bidscript/limits.py): 414 for the query
+# string, 431 for the headers, 413 for the body.
+
+REQUEST_MAX_QUERY_BYTES = env.int("REQUEST_MAX_QUERY_BYTES", default=8 * 1024)
+REQUEST_MAX_HEADER_BYTES = env.int("REQUEST_MAX_HEADER_BYTES", default=16 * 1024)
+UPLOAD_MAX_FILES = 20
+# A JSON or form body is read into memory (Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB); an
+# upload streams to disk, up to its files' limit.
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_FILES * DOCUMENT_MAX_BYTES + 1024 * 1024
+
 # ------------------------------------------------------------------ Embeddings
 # "local": all-MiniLM-L6-v2 on onnxruntime, shipped in PyPI packages (no download at run time).
 # "openai": any OpenAI-compatible /embeddings endpoint (set the URL, key, model and dimension).
@@ -409,15 +421,18 @@ SECURE_CSP = {
 # ------------------------------------------------------------------ REST API
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bidscript.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "bidscript.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "bidscript.errors.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "bidscript.metadata.ApiMetadata",
+    # JSON in, JSON out; only the document upload takes multipart/form-data.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # JSON only: /api/v1/docs/ is the interactive API (the browsable API cannot show viewsets
     # whose input and output serializers differ).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -434,6 +449,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Each PATCH has its own input serializer, which says what is required.
+    "COMPONENT_SPLIT_PATCH": False,
     "ENUM_NAME_OVERRIDES": {
         "CompanyRoleEnum": "accounts.models.Role",
         "BidRoleEnum": "projects.models.ProjectMember.Role",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = views.bad_request
 handler404 = views.page_not_found
 handler500 = views.server_error
 

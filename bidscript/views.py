@@ -6,6 +6,9 @@ from django.shortcuts import render
 from django.views import defaults
 
 from bidscript.errors import GENERIC_ERROR_MESSAGE
+from bidscript.errors import answer_response
+from bidscript.errors import error_answer
+from bidscript.errors import is_api_path
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,18 +18,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "bidscript/home.html")
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (e.g. a body too large to read, found before any view ran): a known cause
+    gets its own answer, the rest a plain 400 — JSON for the API, a page for people."""
+    if answer := error_answer(exception):
+        return answer_response(answer, request.path)
+    if is_api_path(request.path):
+        return JsonResponse({"message": "Bad request.", "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """API clients get the API's JSON error shape; people get the styled page."""
-    if _is_api(request):
+    if is_api_path(request.path):
         return JsonResponse({"message": "Not found.", "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
+    if is_api_path(request.path):
         return JsonResponse({"message": GENERIC_ERROR_MESSAGE, "code": "server_error"}, status=500)
     return defaults.server_error(request)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
 from bidscript.rest import validated
+from bidscript.schema import ErrorOutput
 from bidscript.streaming import EVENT_STREAM
 from bidscript.streaming import event_stream_response
 from bidscript.streaming import sse
@@ -148,7 +149,9 @@ class ConversationViewSet(CompanyScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["get"], request=None, responses=MessageOutput(many=True))
-    @extend_schema(methods=["post"], request=MessageInput, responses={201: ExchangeOutput})
+    @extend_schema(
+        methods=["post"], request=MessageInput, responses={201: ExchangeOutput, 429: ErrorOutput}
+    )
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, conversation_id: Any = None) -> Response:
         """GET: the conversation's messages, oldest first. POST: ask, and get the stored answer."""
@@ -157,16 +160,21 @@ class ConversationViewSet(CompanyScopedViewSet):
             messages = selectors.conversation_messages(
                 conversation=conversation, membership=self.membership
             )
-            return Response(MessageOutput(messages, many=True).data)
+            page = self.paginate_queryset(messages)
+            return self.get_paginated_response(MessageOutput(page, many=True).data)
         return self._exchange(self._ask(conversation))
 
     @extend_schema(
         request=MessageInput,
-        responses={(200, EVENT_STREAM): OpenApiResponse(description=STREAM_DESCRIPTION)},
+        responses={
+            (200, EVENT_STREAM): OpenApiResponse(description=STREAM_DESCRIPTION),
+            429: ErrorOutput,
+        },
     )
     @action(
         detail=True, methods=["post"], url_path="messages/stream", url_name="messages-stream",
-        renderer_classes=[EventStreamRenderer, JSONRenderer],
+        # JSON unless events are asked for, so OPTIONS and early errors answer as documented.
+        renderer_classes=[JSONRenderer, EventStreamRenderer],
     )  # fmt: skip
     def stream(self, request: Request, conversation_id: Any = None) -> StreamingHttpResponse:
         """Ask, and read the answer as server-sent events while it is written."""
@@ -176,7 +184,7 @@ class ConversationViewSet(CompanyScopedViewSet):
         )
         return event_stream_response(request._request, encoded)
 
-    @extend_schema(request=None, responses={201: ExchangeOutput})
+    @extend_schema(request=None, responses={201: ExchangeOutput, 429: ErrorOutput})
     @action(detail=True, methods=["post"])
     def regenerate(self, request: Request, conversation_id: Any = None) -> Response:
         """Answer the last question again (the previous answer is replaced)."""

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse
@@ -11,6 +12,8 @@ from rest_framework import serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +21,11 @@ from rest_framework.views import APIView
 from accounts.api import CompanyScopedViewSet
 from accounts.api import user_of
 from accounts.tenancy import CompanyScopedApiMixin
+from bidscript.pagination import MAX_PAGE_SIZE
+from bidscript.rest import UUID_PATTERN
+from bidscript.rest import QueryListField
 from bidscript.rest import validated
+from bidscript.schema import ErrorOutput
 from documents import selectors
 from documents import services
 from documents.models import Document
@@ -50,7 +57,9 @@ class DocumentOutput(serializers.Serializer):
 class UploadInput(serializers.Serializer):
     # Empty files reach the upload checks, which refuse them with a clear reason.
     files = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True), min_length=1, max_length=20
+        child=serializers.FileField(allow_empty_file=True),
+        min_length=1,
+        max_length=settings.UPLOAD_MAX_FILES,
     )
     label = serializers.ChoiceField(  # type: ignore[assignment]
         choices=Document.Label.choices, required=False,
@@ -64,9 +73,24 @@ class UploadInput(serializers.Serializer):
     )
 
 
+class RefusedFileOutput(serializers.Serializer):
+    filename = serializers.CharField()
+    reason = serializers.CharField(help_text="Why the file was refused, in a sentence.")
+
+
 class UploadOutput(serializers.Serializer):
     uploaded = DocumentOutput(many=True)
-    refused = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    refused = RefusedFileOutput(many=True)
+
+
+class UploadRefusedOutput(ErrorOutput):
+    """No file was accepted (each refused one says why), or the request itself was invalid."""
+
+    uploaded = DocumentOutput(many=True, required=False)
+    refused = RefusedFileOutput(many=True, required=False)
+
+    class Meta:
+        ref_name = "UploadRefused"
 
 
 class DocumentUpdateInput(serializers.Serializer):
@@ -75,10 +99,23 @@ class DocumentUpdateInput(serializers.Serializer):
 
 
 class DocumentFilterInput(serializers.Serializer):
-    project = serializers.CharField(required=False, default="", help_text='A bid id, or "library".')
-    label = serializers.ChoiceField(choices=Document.Label.choices, required=False, default="")  # type: ignore[assignment]
-    status = serializers.ChoiceField(choices=Document.Status.choices, required=False, default="")
-    search = serializers.CharField(required=False, default="")
+    project = serializers.RegexField(
+        rf"^(library|{UUID_PATTERN})$", required=False, default="",
+        help_text='A bid id, or "library".',
+    )  # fmt: skip
+    label = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Document.Label.choices, required=False, default="", allow_blank=True
+    )
+    status = QueryListField(
+        child=serializers.ChoiceField(choices=Document.Status.choices), required=False,
+        default=list, help_text="Any of these statuses (repeat, or separate with commas).",
+    )  # fmt: skip
+    id = QueryListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=MAX_PAGE_SIZE,
+        help_text="Only these documents (repeat, or separate with commas), e.g. to follow the "
+        "progress of a batch of uploads in one request.",
+    )  # fmt: skip
+    search = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class ChunkOutput(serializers.Serializer):
@@ -97,6 +134,7 @@ class DocumentViewSet(CompanyScopedViewSet):
     queryset = Document.objects.select_related("project")
     lookup_url_kwarg = "document_id"
     serializer_class = DocumentOutput
+    parser_classes = [JSONParser, MultiPartParser]
 
     def narrow_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         visible = selectors.document_queryset(
@@ -113,11 +151,15 @@ class DocumentViewSet(CompanyScopedViewSet):
     @extend_schema(parameters=[DocumentFilterInput], responses=DocumentOutput(many=True))
     def list(self, request: Request) -> Response:
         filters = validated(DocumentFilterInput, request.query_params)
-        documents = selectors.document_queryset(membership=self.membership, **filters)
+        ids = filters.pop("id")
+        documents = selectors.document_queryset(membership=self.membership, ids=ids, **filters)
         page = self.paginate_queryset(documents)
         return self.get_paginated_response(DocumentOutput(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: UploadOutput})
+    @extend_schema(
+        request={"multipart/form-data": UploadInput},
+        responses={201: UploadOutput, 400: UploadRefusedOutput},
+    )
     def create(self, request: Request) -> Response:
         """Upload one or more files; each is checked, and refused ones are listed with the reason."""
         params = validated(UploadInput, request.data)
@@ -138,7 +180,7 @@ class DocumentViewSet(CompanyScopedViewSet):
     def retrieve(self, request: Request, document_id: Any = None) -> Response:
         return Response(DocumentOutput(self.get_object()).data)
 
-    @extend_schema(request=DocumentUpdateInput, responses=DocumentOutput)
+    @extend_schema(request={"application/json": DocumentUpdateInput}, responses=DocumentOutput)
     def partial_update(self, request: Request, document_id: Any = None) -> Response:
         document = self._managed()
         changes = validated(DocumentUpdateInput, request.data)

@@ -34,11 +34,13 @@ def document_queryset(
     membership: Membership,
     project: Any = None,
     label: str = "",
-    status: str = "",
+    status: str | Collection[str] = (),
+    ids: Collection[Any] = (),
     search: str = "",
     trashed: bool = False,
 ) -> QuerySet[Document]:
-    """The documents the member may see, newest first; ``project="library"`` for the library only."""
+    """The documents the member may see, newest first; ``project="library"`` for the library only.
+    ``status`` is one status or several; ``ids`` keeps only those documents (unknown ids drop out)."""
     documents = scoped(Document.objects.all(), membership)
     if not role_can(membership.role, Action.SEE_ALL_PROJECTS):
         bids = Project.objects.visible_to(membership).values("pk")
@@ -51,7 +53,9 @@ def document_queryset(
     if label:
         documents = documents.filter(label=label)
     if status:
-        documents = documents.filter(status=status)
+        documents = documents.filter(status__in=[status] if isinstance(status, str) else status)
+    if ids:
+        documents = documents.filter(pk__in=ids)
     if search:
         documents = documents.filter(Q(title__icontains=search) | Q(filename__icontains=search))
     return documents.select_related("project", "uploaded_by").order_by("-created_at")

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework import status
 from rest_framework.decorators import action
@@ -19,6 +20,9 @@ from accounts.permissions import Action
 from accounts.permissions import require
 from accounts.selectors import member_list
 from bidscript.cache import company_key
+from bidscript.pagination import PageInput
+from bidscript.pagination import page_links
+from bidscript.rest import UUID_PATTERN
 from bidscript.rest import cached_response
 from bidscript.rest import validated
 from projects import selectors
@@ -63,28 +67,32 @@ class ProjectDetailOutput(ProjectOutput):
     your_role = serializers.CharField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # already a page: not to be wrapped in another
 class ProjectPageOutput(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
     page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     results = ProjectOutput(many=True)
 
 
-class ProjectFilterInput(serializers.Serializer):
+class ProjectFilterInput(PageInput):
     search = serializers.CharField(
-        required=False, default="", help_text="Name or client contains (any case)."
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Name or client contains (any case).",
     )
-    status = serializers.ChoiceField(choices=Project.Status.choices, required=False, default="")
+    status = serializers.ChoiceField(
+        choices=Project.Status.choices, required=False, default="", allow_blank=True
+    )
     owner = serializers.UUIDField(required=False, allow_null=True, default=None)
     due_from = serializers.DateField(required=False, allow_null=True, default=None)
     due_to = serializers.DateField(required=False, allow_null=True, default=None)
     ordering = serializers.ChoiceField(
         choices=list(selectors.ORDERINGS), required=False, default="-created_at"
-    )
-    page = serializers.IntegerField(required=False, default=1, min_value=1)
-    page_size = serializers.IntegerField(
-        required=False, default=25, min_value=1, max_value=selectors.MAX_PAGE_SIZE
     )
 
 
@@ -98,9 +106,14 @@ class ProjectInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
     value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
-    )
+        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0,
+        coerce_to_string=False,
+    )  # fmt: skip
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, help_text="ISO 4217, e.g. GBP")
+
+
+class ProjectUpdateInput(ProjectInput):
+    name = serializers.CharField(max_length=200, required=False)
 
 
 class TransitionInput(serializers.Serializer):
@@ -138,6 +151,11 @@ class ThemeOutput(serializers.Serializer):
 class ThemeInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ThemeUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
 
 
 class ThemeOrderInput(serializers.Serializer):
@@ -180,7 +198,9 @@ class ProjectViewSet(CompanyScopedViewSet):
             for name in FILTER_PARAMETERS
             if name in request.query_params
         ]
-        key = company_key(self.membership, "projects:api-page", asked)
+        # The page links in the body name the host the list was asked through.
+        origin = request.build_absolute_uri("/")
+        key = company_key(self.membership, "projects:api-page", asked, origin)
         return cached_response(request, key, lambda: self._page(request))
 
     def _page(self, request: Request) -> dict[str, Any]:
@@ -190,6 +210,7 @@ class ProjectViewSet(CompanyScopedViewSet):
         rows = selectors.project_page_uncached(
             membership=self.membership, filters=filters, page=page, page_size=page_size
         )
+        rows |= page_links(request, rows["page"], rows["num_pages"])
         return dict(ProjectPageOutput(rows).data)
 
     @extend_schema(request=ProjectInput, responses={201: ProjectDetailOutput})
@@ -208,10 +229,10 @@ class ProjectViewSet(CompanyScopedViewSet):
         project, role = self._project(ProjectAction.VIEW)
         return Response(self._detail(project, role))
 
-    @extend_schema(request=ProjectInput, responses=ProjectDetailOutput)
+    @extend_schema(request=ProjectUpdateInput, responses=ProjectDetailOutput)
     def partial_update(self, request: Request, project_id: Any = None) -> Response:
         project, role = self._project(ProjectAction.EDIT)
-        fields = validated(ProjectInput, request.data, partial=True)
+        fields = validated(ProjectUpdateInput, request.data)
         project = services.project_update(project=project, actor=user_of(request), **fields)
         return Response(self._detail(project, role))
 
@@ -263,9 +284,8 @@ class ProjectViewSet(CompanyScopedViewSet):
     def members(self, request: Request, project_id: Any = None) -> Response:
         if request.method == "GET":
             project, _ = self._project(ProjectAction.VIEW)
-            return Response(
-                BidMemberOutput(selectors.project_members(project=project), many=True).data
-            )
+            page = self.paginate_queryset(selectors.project_members(project=project))
+            return self.get_paginated_response(BidMemberOutput(page, many=True).data)
         project, _ = self._project(ProjectAction.MANAGE_MEMBERS)
         data = validated(BidMemberInput, request.data)
         member = services.project_member_set(
@@ -281,7 +301,7 @@ class ProjectViewSet(CompanyScopedViewSet):
     @action(
         detail=True,
         methods=["patch", "delete"],
-        url_path=r"members/(?P<project_member_id>[0-9a-f-]{36})",
+        url_path=rf"members/(?P<project_member_id>{UUID_PATTERN})",
     )
     def member(
         self, request: Request, project_id: Any = None, project_member_id: Any = None
@@ -303,7 +323,8 @@ class ProjectViewSet(CompanyScopedViewSet):
     def themes(self, request: Request, project_id: Any = None) -> Response:
         if request.method == "GET":
             project, _ = self._project(ProjectAction.VIEW)
-            return Response(ThemeOutput(project.themes.all(), many=True).data)
+            page = self.paginate_queryset(project.themes.all())
+            return self.get_paginated_response(ThemeOutput(page, many=True).data)
         project, _ = self._project(ProjectAction.EDIT)
         theme = services.theme_create(
             project=project, actor=user_of(request), **validated(ThemeInput, request.data)
@@ -318,10 +339,10 @@ class ProjectViewSet(CompanyScopedViewSet):
         themes = services.theme_reorder(project=project, order=order, actor=user_of(request))
         return Response(ThemeOutput(themes, many=True).data)
 
-    @extend_schema(methods=["PATCH"], request=ThemeInput, responses=ThemeOutput)
+    @extend_schema(methods=["PATCH"], request=ThemeUpdateInput, responses=ThemeOutput)
     @extend_schema(methods=["DELETE"], responses={204: None})
     @action(
-        detail=True, methods=["patch", "delete"], url_path=r"themes/(?P<theme_id>[0-9a-f-]{36})"
+        detail=True, methods=["patch", "delete"], url_path=rf"themes/(?P<theme_id>{UUID_PATTERN})"
     )
     def theme(self, request: Request, project_id: Any = None, theme_id: Any = None) -> Response:
         project, _ = self._project(ProjectAction.EDIT)
@@ -330,7 +351,7 @@ class ProjectViewSet(CompanyScopedViewSet):
             services.theme_delete(theme=theme, actor=user_of(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = {"title": theme.title, "description": theme.description} | validated(
-            ThemeInput, request.data, partial=True
+            ThemeUpdateInput, request.data
         )
         theme = services.theme_update(theme=theme, actor=user_of(request), **data)
         return Response(ThemeOutput(theme).data)

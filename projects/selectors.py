@@ -22,11 +22,11 @@ from accounts.models import Membership
 from accounts.tenancy import linked_object
 from bidscript.cache import company_key
 from bidscript.cache import read_through
+from bidscript.pagination import MAX_PAGE_SIZE
 from documents.models import Document
 from projects.models import Project
 from projects.models import ProjectMember
 
-MAX_PAGE_SIZE = 100
 DUE_SOON = dt.timedelta(days=14)
 DASHBOARD_ROWS = 10
 

@@ -74,9 +74,23 @@ def test_messages_are_listed_oldest_first(library, owner):
     chat = new_chat(client)
     client.post(f"/api/v1/conversations/{chat['id']}/messages/", QUESTION, format="json")
 
-    messages = client.get(f"/api/v1/conversations/{chat['id']}/messages/").json()
+    page = client.get(f"/api/v1/conversations/{chat['id']}/messages/").json()
 
-    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert page["count"] == 2
+    assert [m["role"] for m in page["results"]] == ["user", "assistant"]
+
+
+def test_the_messages_list_is_paged_like_every_other_list(library, owner):
+    client = client_for(owner)
+    chat = new_chat(client)
+    client.post(f"/api/v1/conversations/{chat['id']}/messages/", QUESTION, format="json")
+
+    page = client.get(f"/api/v1/conversations/{chat['id']}/messages/?page_size=1&page=2").json()
+
+    assert (page["count"], page["page"], page["num_pages"], page["page_size"]) == (2, 2, 2, 1)
+    assert [m["role"] for m in page["results"]] == ["assistant"]
+    assert page["next"] is None
+    assert page["previous"].endswith("/messages/?page_size=1")
 
 
 def test_conversations_list_newest_first_and_can_be_renamed_and_deleted(library, owner):

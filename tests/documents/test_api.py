@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from documents import services
@@ -157,3 +159,60 @@ def test_bid_lists_and_the_dashboard_count_each_bids_documents(company, owner, m
         ("Library refit", 0),
     ]
     assert sorted(row["document_count"] for row in board["mine"]) == [0, 3]
+
+
+def uploaded(member, *names):
+    response = post_files(client_for(member), *(upload(name, name.encode() * 3) for name in names))
+    return [doc["id"] for doc in response.json()["uploaded"]]
+
+
+def test_the_document_list_honours_page_size_up_to_a_hundred(member):
+    client = client_for(member)
+    uploaded(member, "a.txt", "b.txt", "c.txt")
+
+    page = client.get("/api/v1/documents/?page_size=2").json()
+    too_many = client.get("/api/v1/documents/?page_size=101")
+
+    assert (page["count"], page["num_pages"], page["page_size"]) == (3, 2, 2)
+    assert len(page["results"]) == 2
+    assert page["next"].endswith("/api/v1/documents/?page=2&page_size=2")
+    assert too_many.status_code == 400
+    assert "page_size" in too_many.json()["errors"]
+
+
+def test_a_page_past_the_end_is_the_last_page(member):
+    uploaded(member, "a.txt", "b.txt")
+
+    page = client_for(member).get("/api/v1/documents/?page_size=1&page=9").json()
+
+    assert (page["page"], len(page["results"])) == (2, 1)
+
+
+def test_the_status_of_many_documents_comes_in_one_request(member):
+    first, second, _ = uploaded(member, "a.txt", "b.txt", "c.txt")
+    client = client_for(member)
+
+    by_ids = client.get(f"/api/v1/documents/?id={first},{second}&id={uuid.uuid4()}").json()
+    queued = client.get("/api/v1/documents/?status=queued,failed").json()
+    ready = client.get("/api/v1/documents/?status=ready").json()
+
+    assert {doc["id"] for doc in by_ids["results"]} == {first, second}
+    assert {doc["status"] for doc in by_ids["results"]} == {"queued"}
+    assert queued["count"] == 3
+    assert ready["count"] == 0
+
+
+def test_a_malformed_id_or_status_filter_is_a_400_naming_the_parameter(member):
+    client = client_for(member)
+
+    assert "id" in client.get("/api/v1/documents/?id=nope").json()["errors"]
+    assert "status" in client.get("/api/v1/documents/?status=lost").json()["errors"]
+    assert "status" in client.get("/api/v1/documents/?status=").json()["errors"]
+
+
+def test_an_outsiders_document_ids_filter_finds_nothing(member, outsider):
+    [mine] = uploaded(member, "a.txt")
+
+    page = client_for(outsider).get(f"/api/v1/documents/?id={mine}").json()
+
+    assert page["count"] == 0

@@ -58,7 +58,8 @@ class Command(BaseCommand):
         on code changes in development."""
         host, _, port = addrport.rpartition(":")
         command = [sys.executable, "-m", "uvicorn", "bidscript.asgi:application",
-                   "--app-dir", str(settings.BASE_DIR), "--host", host or "127.0.0.1", "--port", port]  # fmt: skip
+                   "--app-dir", str(settings.BASE_DIR), "--host", host or "127.0.0.1", "--port", port,
+                   "--http", "bidscript.server:HttpProtocol"]  # fmt: skip
         if settings.DEBUG:
             command.append("--reload")
             for directory in RELOAD_DIRS:
