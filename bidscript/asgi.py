@@ -21,10 +21,10 @@ class RequestHandler(ASGIHandler):
             # Synchronous middleware (WhiteNoise, allauth's, ours) run in a worker thread that
             # reaches the view through a nested executor. When the client disconnects as the
             # view returns, asgiref gives up on that thread and copies its context, nested
-            # executor included, into this one: request_finished then went to that executor
-            # after it quit ("CurrentThreadExecutor already quit"), and the request's database
-            # connection never went back to the pool. With the executor this request began
-            # with, the cleanup waits in line behind the thread, in the thread.
+            # executor included, into this one. request_finished would then go to that executor
+            # after it quit ("CurrentThreadExecutor already quit") and the request's database
+            # connection would never return to the pool. With the executor this request began
+            # with, the cleanup waits its turn behind the thread, in that thread.
             AsyncToSync.executors.current = executor
             raise
 
