@@ -96,21 +96,19 @@ def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
     order. Empty when no sentence answers the question."""
     candidates = _sentences(prompt.passages)
     headings = [passage.heading for passage in prompt.passages]
-    topic = prompt.topic or prompt.question
-    asked, framing, *terms = lexemes_of(
-        [topic, QUESTION_WORDS, *headings, *(s.text for s in candidates)]
-    )
-    question = (asked - framing) or asked
+    topic, asked, framing, *terms = lexemes_of([
+        prompt.topic or prompt.question, prompt.question, QUESTION_WORDS,
+        *headings, *(s.text for s in candidates),
+    ])  # fmt: skip
     sections = dict(zip((passage.number for passage in prompt.passages), terms, strict=False))
     sentences = [
         replace(s, terms=frozenset(t))
         for s, t in zip(candidates, terms[len(headings) :], strict=True)
     ]
-    scores = [
-        _score(question, s.terms | _lead_in_terms(s, sentences), sections[s.passage.number])
-        for s in sentences
-    ]
-    if max(scores, default=0.0) <= ANSWERS:
+    # What the sentences are chosen by (a short follow-up's topic includes the question before
+    # it) and what one of them must answer (the question itself).
+    scores = _scores((topic - framing) or topic, sentences, sections)
+    if max(_scores((asked - framing) or topic, sentences, sections), default=0.0) <= ANSWERS:
         return []
     by_passage: dict[int, list[Sentence]] = {}
     for sentence in sorted(
@@ -119,6 +117,15 @@ def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
     ):
         by_passage.setdefault(sentence.passage.number, []).append(sentence)
     return [(group[0].passage, group) for group in by_passage.values()]
+
+
+def _scores(
+    question: set[str], sentences: list[Sentence], sections: dict[int, set[str]]
+) -> list[float]:
+    return [
+        _score(question, s.terms | _lead_in_terms(s, sentences), sections[s.passage.number])
+        for s in sentences
+    ]
 
 
 def _score(question: set[str], sentence: frozenset[str], section: set[str]) -> float:

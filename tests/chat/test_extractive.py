@@ -172,3 +172,23 @@ def test_a_question_no_document_answers_is_plainly_not_covered(
     assert answer.content == services.NOT_COVERED
     assert answer.content.startswith("Your documents do not cover this.")
     assert answer.citations == []
+
+
+def test_a_short_question_on_a_new_subject_is_answered_after_another(documents, owner):
+    membership = membership_of(owner)
+    conversation = services.conversation_create(membership=membership)
+    list(services.message_send(
+        conversation=conversation, membership=membership,
+        question="What insurance must the contractor carry?",
+    ))  # fmt: skip
+
+    events = services.message_send(
+        conversation=conversation,
+        membership=membership,
+        question="Who chairs the evaluation panel?",
+    )
+
+    answer = list(events)[-1].message
+    assert (
+        "Dr. Patel of the Council's procurement team chairs the evaluation panel." in answer.content
+    )
