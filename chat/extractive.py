@@ -34,7 +34,8 @@ QUESTION_WORDS = (
     "describe provide explain outline give offer list show tell many much long often quickly "
     "take make get need must shall should will can apply answer approach please"
 )
-# Stems this long that begin alike are one word for matching ("trainees", "train").
+# Stems this long that differ only by a last letter are one word ("trainees", "train"), but
+# "contractor" is not "contract".
 SHARED_STEM = 4
 
 
@@ -150,10 +151,10 @@ def _lead_in_terms(item: Sentence, sentences: list[Sentence]) -> frozenset[str]:
 def _mentions(terms: frozenset[str] | set[str], term: str) -> bool:
     if term in terms:
         return True
-    if len(term) < SHARED_STEM:
-        return False
     return any(
-        len(other) >= SHARED_STEM and (other.startswith(term) or term.startswith(other))
+        min(len(other), len(term)) >= SHARED_STEM
+        and abs(len(other) - len(term)) == 1
+        and (other.startswith(term) or term.startswith(other))
         for other in terms
     )
 

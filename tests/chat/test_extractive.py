@@ -103,6 +103,7 @@ def test_a_question_about_one_item_of_a_list_quotes_the_whole_list(documents, ow
     for item in NUMBERED:
         assert item in answer.content
     assert answer.content.count("1.3 Carry public liability insurance") == 1
+    assert "contract value" not in answer.content  # the contractor is not the contract
 
 
 @pytest.mark.parametrize(
