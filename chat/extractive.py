@@ -106,11 +106,13 @@ def compose(prompt: Prompt) -> list[tuple[Passage, list[Sentence]]]:
         replace(s, terms=frozenset(t))
         for s, t in zip(candidates, terms[len(headings) :], strict=True)
     ]
-    # What the sentences are chosen by (a short follow-up's topic includes the question before
-    # it) and what one of them must answer (the question itself).
-    scores = _scores((topic - framing) or topic, sentences, sections)
-    if max(_scores((asked - framing) or topic, sentences, sections), default=0.0) <= ANSWERS:
+    answering = _scores((asked - framing) or topic, sentences, sections)
+    if max(answering, default=0.0) <= ANSWERS:
         return []
+    # The question decides; for a short follow-up ("when does it expire?") the topic, which
+    # includes the question before it, says which of the sentences that answer it come first.
+    on_topic = _scores((topic - framing) or topic, sentences, sections)
+    scores = [a + t / 100 if a else 0.0 for a, t in zip(answering, on_topic, strict=True)]
     by_passage: dict[int, list[Sentence]] = {}
     for sentence in sorted(
         _with_whole_lists(_choose(sentences, scores), sentences),

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from chat import services
+from chat.models import Message
 from documents.models import Chunk
 from documents.search import chunk_search
 from tests.chat.conftest import membership_of
@@ -66,12 +67,18 @@ def documents(company, owner, settings):
 
 
 def answer_to(owner, question):
+    conversation = services.conversation_create(membership=membership_of(owner))
+    return answer_in(conversation, owner, question)
+
+
+def answer_in(conversation, owner, question) -> Message:
     membership = membership_of(owner)
-    conversation = services.conversation_create(membership=membership)
     events = services.message_send(
         conversation=conversation, membership=membership, question=question
     )
-    return list(events)[-1].message
+    answer = list(events)[-1].message
+    assert answer is not None
+    return answer
 
 
 def quoted_paragraphs(answer):
@@ -176,20 +183,12 @@ def test_a_question_no_document_answers_is_plainly_not_covered(
 
 
 def test_a_short_question_on_a_new_subject_is_answered_after_another(documents, owner):
-    membership = membership_of(owner)
-    conversation = services.conversation_create(membership=membership)
-    list(services.message_send(
-        conversation=conversation, membership=membership,
-        question="What insurance must the contractor carry?",
-    ))  # fmt: skip
+    conversation = services.conversation_create(membership=membership_of(owner))
+    answer_in(conversation, owner, "What insurance must the contractor carry?")
 
-    events = services.message_send(
-        conversation=conversation,
-        membership=membership,
-        question="Who chairs the evaluation panel?",
-    )
+    answer = answer_in(conversation, owner, "Who chairs the evaluation panel?")
 
-    answer = list(events)[-1].message
-    assert (
-        "Dr. Patel of the Council's procurement team chairs the evaluation panel." in answer.content
+    assert "Dr. Patel of the Council's procurement team chairs the evaluation panel." in (
+        answer.content
     )
+    assert "insurance" not in answer.content  # the earlier question is not answered again
