@@ -70,6 +70,10 @@ class MessageOutput(serializers.Serializer):
     documents = serializers.ListField(child=serializers.UUIDField(), source="document_ids")
     provider = serializers.CharField()
     model = serializers.CharField()
+    answered_by = serializers.CharField(
+        help_text="How the answer was made, in words (e.g. which AI model wrote it); empty for "
+        "a question."
+    )
     latency_ms = serializers.IntegerField(allow_null=True)
     first_token_ms = serializers.IntegerField(allow_null=True)
     prompt_tokens = serializers.IntegerField(allow_null=True)

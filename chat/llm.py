@@ -60,10 +60,15 @@ class GenerationError(Exception):
 
 
 class Provider(Protocol):
-    name: str
+    name: str  # stored with each answer, with the model
     model: str
 
     def stream(self, prompt: Prompt) -> Iterator[str | Usage]: ...
+
+    @staticmethod
+    def describe(model: str) -> str:
+        """How an answer by this provider and model was made, in words a user understands."""
+        ...
 
 
 # ------------------------------------------------------------------ Prompt for remote models
@@ -114,6 +119,10 @@ class OpenAIProvider:
     """Chat Completions with streaming; retries 429/5xx/timeouts with backoff before streaming."""
 
     name = "openai"
+
+    @staticmethod
+    def describe(model: str) -> str:
+        return f"Written by the AI model {model} from your documents"
 
     def __init__(self) -> None:
         self.model = settings.LLM_MODEL
@@ -221,13 +230,24 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
 # ------------------------------------------------------------------ Choosing one
 
 
+def _providers() -> dict[str, type[Provider]]:
+    from chat.extractive import ExtractiveProvider  # it builds on this module
+
+    return {"extractive": ExtractiveProvider, "openai": OpenAIProvider}
+
+
 @cache
 def provider() -> Provider:
     """The configured provider, built once per process."""
-    if settings.LLM_PROVIDER == "openai":
-        return OpenAIProvider()
-    if settings.LLM_PROVIDER == "extractive":
-        from chat.extractive import ExtractiveProvider
+    try:
+        return _providers()[settings.LLM_PROVIDER]()
+    except KeyError:
+        raise ValueError(
+            f"Unknown LLM_PROVIDER {settings.LLM_PROVIDER!r}: use extractive or openai."
+        ) from None
 
-        return ExtractiveProvider()
-    raise ValueError(f"Unknown LLM_PROVIDER {settings.LLM_PROVIDER!r}: use extractive or openai.")
+
+def answered_by(*, provider: str, model: str) -> str:
+    """How a stored answer was made, in words, whichever provider is configured now."""
+    made_by = _providers().get(provider)
+    return made_by.describe(model) if made_by else model

@@ -11,6 +11,7 @@ from accounts.models import Membership
 from accounts.models import User
 from accounts.tenancy import scoped
 from bidscript.models import BaseModel
+from chat import llm
 from projects.models import Project
 
 
@@ -79,6 +80,11 @@ class Message(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.content[:60]}"
+
+    @property
+    def answered_by(self) -> str:
+        """How the answer was made, for people; ``provider`` and ``model`` are identifiers."""
+        return llm.answered_by(provider=self.provider, model=self.model) if self.provider else ""
 
     @property
     def cited_chunk_ids(self) -> list[Any]:

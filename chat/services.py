@@ -44,8 +44,8 @@ TITLE_LENGTH = 80
 FOLLOW_UP_WORDS = 6
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 NOT_COVERED = (
-    "Your documents do not cover this: I found no passage that answers it, so I will not "
-    "guess. Try other words, or add the evidence to the library or the bid's documents."
+    "Your documents do not cover this. Try other words, or add the evidence to the library "
+    "or the bid's documents."
 )
 FALLBACK = (
     "Sorry, the assistant could not answer just now: the language model did not respond. "

@@ -22,7 +22,7 @@ def passage_url(citation: dict[str, Any]) -> str:
 
 @register.filter
 def answer_html(message: Message) -> SafeString:
-    """The message as paragraphs, its [n] markers linked to the passages they cite."""
+    """The message as paragraphs (and lines), its [n] markers linked to the passages they cite."""
     citations = {citation["number"]: citation for citation in message.citations}
 
     def link(match: re.Match[str]) -> str:
@@ -33,7 +33,9 @@ def answer_html(message: Message) -> SafeString:
         return f'<a class="cite" href="{escape(passage_url(citation))}" title="{title}">{match.group(0)}</a>'
 
     paragraphs = (MARKER.sub(link, escape(part)) for part in message.content.split("\n\n"))
-    return mark_safe("".join(f"<p>{part}</p>" for part in paragraphs if part.strip()))  # noqa: S308 - escaped first
+    # A single line break separates the lines of a quoted list.
+    lines = (part.strip().replace("\n", "<br>\n") for part in paragraphs)
+    return mark_safe("".join(f"<p>{part}</p>" for part in lines if part))  # noqa: S308 - escaped first
 
 
 @register.filter

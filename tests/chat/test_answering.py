@@ -64,9 +64,12 @@ def test_sentences_wrapped_across_lines_and_list_items_are_quoted_whole(company,
 
     _, events = ask(membership_of(owner), "When does the ISO 9001 certificate expire?")
 
-    content = events[-1].message.content
-    assert "The certificate expires on 13 March 2027." in content
-    assert "ISO 9001 audits happen every February." in content
+    lines = events[-1].message.content.splitlines()
+    assert (
+        "We hold ISO 9001 certification, certificate number Q-2291, issued by BSI. The certificate expires on 13 March 2027."
+        in lines
+    )
+    assert "ISO 9001 audits happen every February" in lines
 
 
 def test_sentences_count_as_being_about_their_sections_heading(company, owner, library):

@@ -40,6 +40,8 @@ def test_asking_returns_the_stored_question_and_cited_answer(library, owner):
     answer = body["answer"]
     assert "14 March 2027" in answer["content"]
     assert answer["provider"] == "extractive"
+    assert answer["answered_by"] == "Answer assembled from your documents, no AI model configured"
+    assert body["question"]["answered_by"] == ""
     citation = answer["citations"][0]
     assert citation["document"] == str(library["iso.md"].pk)
     assert citation["available"] is True

@@ -44,6 +44,7 @@ def test_the_answer_streams_in_order_and_is_stored_once_with_its_citations(
     assert answer.content == "The ISO 9001 certificate expires on 14 March 2027 [1]."
     assert answer.citations[0]["document_title"] == "iso.md"
     assert (answer.provider, answer.model, answer.error) == ("openai", "stub-model", "")
+    assert answer.answered_by == "Written by the AI model stub-model from your documents"
     assert (answer.prompt_tokens, answer.completion_tokens) == (321, 12)
     assert answer.first_token_ms is not None
     assert answer.latency_ms is not None

@@ -5,6 +5,7 @@ from chat import services
 from chat.models import Conversation
 from chat.models import Message
 from tests.chat.conftest import membership_of
+from tests.documents.conftest import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,26 @@ def test_asking_without_javascript_shows_the_answer_with_links_to_the_passage(br
     assert "Regenerate" in page
     document_page = browser.get(link).content.decode()
     assert f'id="passage-{passage}" class="chunk--focus"' in document_page
+
+
+def test_an_offline_answer_says_how_it_was_made_and_shows_a_list_line_by_line(
+    browser, company, owner
+):
+    ingest(company, owner, "itt.md", (
+        "# Requirements\n\nBidders must hold all of the following:\n\n(a) ISO 9001 for quality."
+        "\n\n(b) ISO 14001 for the environment.\n\n(c) ISO 45001 for health and safety."
+    ))  # fmt: skip
+    chat = new_chat(browser)
+
+    page = browser.post(
+        f"/chat/{chat.pk}/ask/", {"content": "Which ISO certificates must bidders hold?"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+
+    assert "Answer assembled from your documents, no AI model configured" in page
+    assert "extractive-1" not in page
+    assert "(a) ISO 9001 for quality.<br>\n(b) ISO 14001 for the environment.<br>" in page
+    assert chat.messages.get(role="assistant").model == "extractive-1"  # kept as an identifier
 
 
 def test_the_page_script_gets_the_answer_as_server_sent_events(browser, library):
