@@ -262,14 +262,17 @@ def page_tree_bomb_pdf(megabytes: int = 200) -> bytes:
     packed = _deflated(first + b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", megabytes)
     offsets[4] = len(out)
     out += b"4 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n" % (
-        len(first), len(packed)
+        len(first),
+        len(packed),
     )
     out += b"stream\n" + packed + b"\nendstream\nendobj\n"
     xref = len(out)
     # Cross-reference stream rows: type (1 byte), offset or stream number (4), index (2).
     rows = [(0, 0, 65535), (1, offsets[1], 0), (2, 4, 0), (1, offsets[3], 0), (1, offsets[4], 0),
             (1, xref, 0)]  # fmt: skip
-    table = b"".join(bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for kind, a, b in rows)
+    table = b"".join(
+        bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for kind, a, b in rows
+    )
     out += b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\n" % len(table)
     out += b"stream\n" + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
