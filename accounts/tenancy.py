@@ -8,7 +8,7 @@ as an id that does not exist.
 
 A page link to an object in another company the user belongs to switches the session to that
 company and opens it (``CurrentCompanyMiddleware.process_exception``); each app declares how
-its linked objects are found with ``register_linked_object``. API tokens never switch.
+its linked objects are found with the ``linked_object`` decorator. API tokens never switch.
 """
 
 from collections.abc import Callable
