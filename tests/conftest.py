@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -49,6 +50,24 @@ def database_url(name: str | None = None) -> str:
 
 def manage_command(*args: str) -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), *args]
+
+
+def start_worker(**env: str) -> subprocess.Popen[bytes]:
+    """A real ``manage.py worker`` on this test run's database, in a process group of its own."""
+    return subprocess.Popen(
+        manage_command("worker", "--no-reload", "--no-startup-delay"),
+        env={**os.environ, "DATABASE_URL": database_url(), "DB_POOL": "false", **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

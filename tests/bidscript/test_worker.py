@@ -2,9 +2,7 @@
 
 import os
 import signal
-import subprocess
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,25 +12,8 @@ from django.utils import timezone
 
 from bidscript import services
 from bidscript.models import WorkerHeartbeat
-from tests.conftest import database_url
-from tests.conftest import manage_command
-
-
-def start_worker(**env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        manage_command("worker", "--no-reload", "--no-startup-delay"),
-        env={**os.environ, "DATABASE_URL": database_url(), "DB_POOL": "false", **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def wait_for(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+from tests.conftest import start_worker
+from tests.conftest import wait_for
 
 
 def worker_health(client) -> dict:

@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
@@ -11,8 +10,8 @@ from bidscript.models import WorkerHeartbeat
 from documents import services
 from documents.models import Chunk
 from documents.models import Document
-from tests.conftest import database_url
-from tests.conftest import manage_command
+from tests.conftest import start_worker as start_any_worker
+from tests.conftest import wait_for
 from tests.documents import files
 from tests.documents.conftest import upload
 
@@ -28,31 +27,12 @@ def long_tender(variant: int = 0) -> bytes:
 
 
 def start_worker(settings, **env: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DB_POOL": "false",
-        **env,
-    }
-    return subprocess.Popen(
-        manage_command("worker", "--no-reload", "--no-startup-delay"),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    return start_any_worker(MEDIA_ROOT=str(settings.MEDIA_ROOT), **env)
 
 
 def kill(worker: subprocess.Popen[bytes]) -> None:
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait()
-
-
-def wait_for(condition, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def status_of(document: Document) -> Document:
@@ -68,7 +48,7 @@ def test_a_document_whose_worker_was_killed_is_finished_by_the_next_worker_once(
     worker = start_worker(settings)
     try:
         # Kill once embedding has started (progress passes 20 after parsing).
-        wait_for(lambda: status_of(document).progress > 20)
+        wait_for(lambda: status_of(document).progress > 20, timeout=180)
     finally:
         kill(worker)
     stuck = status_of(document)
@@ -82,7 +62,7 @@ def test_a_document_whose_worker_was_killed_is_finished_by_the_next_worker_once(
         WORKER_MAINTENANCE_INTERVAL="1",
     )  # fmt: skip
     try:
-        wait_for(lambda: status_of(document).status == Document.Status.READY)
+        wait_for(lambda: status_of(document).status == Document.Status.READY, timeout=180)
     finally:
         kill(finisher)
 
@@ -101,7 +81,7 @@ def test_a_worker_busy_with_a_long_queue_keeps_recording_its_heartbeat(company, 
     ]
     worker = start_worker(settings, WORKER_HEARTBEAT_INTERVAL="0.5")
     try:
-        wait_for(lambda: status_of(backlog[0]).status == Document.Status.PROCESSING)
+        wait_for(lambda: status_of(backlog[0]).status == Document.Status.PROCESSING, timeout=180)
         seen = WorkerHeartbeat.objects.get().seen_at
         wait_for(lambda: WorkerHeartbeat.objects.get().seen_at > seen, timeout=10)
         assert status_of(backlog[-1]).status == Document.Status.QUEUED  # still behind the others
