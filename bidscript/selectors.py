@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models import Max
 from django.db.models import Min
 from django.db.models import Q
+from django.db.models import QuerySet
 from django.tasks import Task
 from django.tasks import TaskResultStatus
 from django.tasks import task_backends
@@ -57,11 +58,7 @@ def tasks_waiting(task: Task[Any, Any], *, first_args: Collection[str]) -> set[s
     """
     if not first_args or not isinstance(task.get_backend(), DatabaseBackend):
         return set()
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY,
-        task_path=task.module_path,
-        args_kwargs__args__0__in=list(first_args),
-    )
+    waiting = _runs(task, TaskResultStatus.READY, first_args)
     return set(waiting.values_list("args_kwargs__args__0", flat=True))
 
 
@@ -76,11 +73,9 @@ def tasks_on_dead_workers(
     """
     if not first_args or not isinstance(task.get_backend(), DatabaseBackend):
         return set()
-    running = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING,
-        task_path=task.module_path,
-        args_kwargs__args__0__in=list(first_args),
-    ).values_list("args_kwargs__args__0", "worker_ids")
+    running = _runs(task, TaskResultStatus.RUNNING, first_args).values_list(
+        "args_kwargs__args__0", "worker_ids"
+    )
     workers_by_arg: dict[str, set[str]] = {}
     for arg, worker_ids in running:
         workers_by_arg.setdefault(arg, set()).add(worker_ids[-1] if worker_ids else "")
@@ -91,3 +86,12 @@ def tasks_on_dead_workers(
         ).values_list("worker_id", flat=True)
     )
     return {arg for arg, workers in workers_by_arg.items() if workers <= dead}
+
+
+def _runs(
+    task: Task[Any, Any], status: TaskResultStatus, first_args: Collection[str]
+) -> QuerySet[DBTaskResult]:
+    """The task records of ``task`` in ``status`` whose first argument is one of ``first_args``."""
+    return DBTaskResult.objects.filter(
+        status=status, task_path=task.module_path, args_kwargs__args__0__in=list(first_args)
+    )
