@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -222,7 +223,8 @@ class AbsoluteUrlField(serializers.CharField):
 
 
 class SearchInput(serializers.Serializer):
-    query = serializers.CharField(max_length=1000)
+    # A regex only so the schema says what blank-refusal means: some character not a space.
+    query = serializers.RegexField(r"\S", max_length=1000)
     project = serializers.UUIDField(
         required=False, allow_null=True, help_text="A bid: its documents plus the library."
     )
@@ -302,13 +304,17 @@ class SearchApi(CompanyScopedApiMixin, APIView):
     """Passages of the documents you can see that best match a query, a page at a time (never
     cached). Each leg ranks its 100 best passages, so a search has at most 200 results."""
 
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=SearchInput,
         responses={
             200: SearchResultsOutput,
             400: OpenApiResponse(SearchInvalidOutput, description="Invalid input, or a page past the last."),
             401: OpenApiResponse(SearchErrorOutput, description="Not signed in, or the token is not valid."),
-            404: OpenApiResponse(SearchErrorOutput, description="The bid does not exist or is not yours to see."),
+            403: OpenApiResponse(SearchErrorOutput, description="A browser session's call without its CSRF token."),
+            404: OpenApiResponse(SearchErrorOutput, description="The bid does not exist or is not yours to see, or you belong to no company."),
+            415: OpenApiResponse(SearchErrorOutput, description="The body is not JSON."),
         },
     )  # fmt: skip
     def post(self, request: Request) -> Response:

@@ -582,16 +582,34 @@ def test_chunk_search_reports_an_unreachable_embedding_service(
 # ------------------------------------------------------------------ the published schema
 
 
-def test_search_responses_match_the_published_schema(policies, owner):
+def test_search_responses_match_the_published_schema(policies, owner, outsider):
     client = client_for(owner)
-    grouped = client.post(
-        "/api/v1/search/", {"query": "recycling", "group_by_document": True}, format="json"
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    foreign_bid = projects.project_create(
+        company=membership_of(outsider).company, created_by=outsider, name="Theirs"
     )
-    refused = client.post("/api/v1/search/", {"query": "recycling", "page": 9}, format="json")
-    anonymous = APIClient().post("/api/v1/search/", {"query": "recycling"}, format="json")
+    search = "/api/v1/search/"
 
-    for response in (grouped, refused, anonymous):
-        validate_against_schema("/api/v1/search/", "post", response)
+    responses = {
+        200: client.post(search, {"query": "recycling", "group_by_document": True}, format="json"),
+        400: client.post(search, {"query": "recycling", "page": 9}, format="json"),
+        401: APIClient().post(search, {"query": "recycling"}, format="json"),
+        403: browser.post(search, {"query": "recycling"}, format="json"),
+        404: client.post(search, {"query": "x", "project": str(foreign_bid.pk)}, format="json"),
+        415: client.post(search, {"query": "recycling"}),  # a form, not JSON
+    }
+
+    for expected, response in responses.items():
+        assert response.status_code == expected
+        validate_against_schema(search, "post", response)
+
+
+def test_a_blank_query_is_refused(library, owner):
+    response = client_for(owner).post("/api/v1/search/", {"query": "   "}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["query"]
 
 
 def validate_against_schema(path, method, response):
