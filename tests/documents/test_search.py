@@ -258,8 +258,11 @@ WORDS = ["cleaning", "security", "catering", "hospital", "school", "apprentice",
     ),
     query=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
     mode=st.sampled_from(["hybrid", "dense", "keyword"]),
+    grouped=st.booleans(),
 )
-def test_search_never_returns_another_companys_chunks(layout, query, mode, settings, tmp_path):
+def test_search_never_returns_another_companys_chunks(
+    layout, query, mode, grouped, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     memberships = []
     for tenant, documents in enumerate(layout):
@@ -270,12 +273,11 @@ def test_search_never_returns_another_companys_chunks(layout, query, mode, setti
             ingest(membership.company, membership.user, f"t{tenant}-{number}.txt", text)
 
     for membership in memberships:
-        hits = chunk_search(membership=membership, query=" ".join(query), mode=mode, k=10)
-        companies = set(
-            Chunk.objects.filter(pk__in=[hit.chunk_id for hit in hits]).values_list(
-                "company_id", flat=True
-            )
+        results = passage_search(
+            membership=membership, query=" ".join(query), mode=mode, group_by_document=grouped
         )
+        shown = [passage.chunk_id for hit in results.hits for passage in (hit, *hit.more)]
+        companies = set(Chunk.objects.filter(pk__in=shown).values_list("company_id", flat=True))
         assert companies <= {membership.company_id}
 
 
@@ -634,3 +636,14 @@ def _json_schema(node):
     if node.pop("nullable", False):
         node = {"anyOf": [node, {"type": "null"}]}
     return node
+
+
+def test_naming_another_companys_documents_finds_nothing(library, outsider):
+    response = client_for(outsider).post(
+        "/api/v1/search/",
+        {"query": "ISO 9001", "documents": [str(document.pk) for document in library]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (0, [])
