@@ -25,9 +25,9 @@ from bidscript.rest import validated
 from documents import selectors
 from documents import services
 from documents.models import Document
+from documents.ranking import Mode
 from documents.search import MAX_PAGE
 from documents.search import MAX_PAGE_SIZE
-from documents.search import Mode
 from documents.search import passage_search
 from projects.selectors import project_get
 

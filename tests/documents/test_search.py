@@ -501,15 +501,16 @@ def test_the_search_page_shows_more_from_this_document(policies, owner):
 
 
 def test_a_passage_found_by_one_leg_is_scored_by_both(library, owner, monkeypatch):
+    from documents import ranking
     from documents import search
 
-    monkeypatch.setattr(search, "POOL", 1)  # each leg finds only its best passage
+    monkeypatch.setattr(ranking, "POOL", 1)  # each leg finds only its best passage
     membership = membership_of(owner)
     query = "apprentices living wage"
 
-    pool = search.candidates(
+    pool = ranking.candidates(
         search.search_scope(membership=membership), company_id=membership.company_id,
-        query=query, vector=search.query_vector(query), mode=search.Mode.HYBRID, graph=False,
+        query=query, vector=search.query_vector(query), mode=ranking.Mode.HYBRID, graph=False,
     )  # fmt: skip
 
     assert pool
@@ -520,8 +521,8 @@ def test_a_passage_found_by_one_leg_is_scored_by_both(library, owner, monkeypatc
 
 
 def test_fusion_blends_both_legs_scaled_over_the_pool():
-    from documents.search import Candidate
-    from documents.search import fuse
+    from documents.ranking import Candidate
+    from documents.ranking import fuse
 
     pool = [
         Candidate("a", "d1", similarity=0.9, bm25=0.0),  # meaning only
