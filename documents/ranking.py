@@ -13,7 +13,11 @@ from typing import Any
 
 from django.db import connection
 from django.db import transaction
+from django.db.models import Case
+from django.db.models import FloatField
 from django.db.models import QuerySet
+from django.db.models import Value
+from django.db.models import When
 from pgvector.django import CosineDistance
 
 from documents import bm25
@@ -83,24 +87,40 @@ def candidates(
     if weights and mode == Mode.HYBRID:
         missing = [chunk_id for chunk_id in pool if chunk_id not in scores]
         scores |= bm25.bm25_scores(weights=weights, chunk_ids=missing)
+    known = dict(dense) if vector is not None else None
     return [
         Candidate(chunk_id, document_id, similarity, scores.get(chunk_id, 0.0),
                   dense_ranks.get(chunk_id), keyword_ranks.get(chunk_id))
-        for chunk_id, document_id, similarity in _documents_and_similarity(pool, vector)
+        for chunk_id, document_id, similarity in _documents_and_similarity(pool, vector, known)
     ]  # fmt: skip
 
 
-def _documents_and_similarity(pool: list[Any], vector: Any) -> list[tuple[Any, Any, Any]]:
-    """(chunk id, document id, cosine or None) for the pool's chunks, in the pool's order."""
+def _documents_and_similarity(
+    pool: list[Any], vector: Any, known: dict[Any, float] | None
+) -> list[tuple[Any, Any, float | None]]:
+    """(chunk id, document id, cosine) for the pool's chunks, in the pool's order: the cosine
+    from ``known`` (the dense leg's finds), else computed; None without a vector."""
     chunks = Chunk.objects.filter(pk__in=pool)
-    found: dict[Any, tuple[Any, float | None]] = {}
-    if vector is None:
-        found = {chunk_id: (document_id, None) for chunk_id, document_id in chunks.values_list("id", "document_id")}  # fmt: skip
+    if known is not None:
+        # CASE reads the embedding (stored out of line) only of the chunks not already known.
+        unknown = [chunk_id for chunk_id in pool if chunk_id not in known]
+        distance = CosineDistance("embedding", vector)
+        chunks = chunks.annotate(distance=Case(When(pk__in=unknown, then=distance), default=None))
     else:
-        distances = chunks.annotate(distance=CosineDistance("embedding", vector))
-        rows = distances.values_list("id", "document_id", "distance")
-        found = {chunk_id: (document_id, 1 - distance) for chunk_id, document_id, distance in rows}
+        chunks = chunks.annotate(distance=Value(None, output_field=FloatField()))
+    found = {
+        chunk_id: (document_id, _similarity(chunk_id, distance, known))
+        for chunk_id, document_id, distance in chunks.values_list("id", "document_id", "distance")
+    }
     return [(chunk_id, *found[chunk_id]) for chunk_id in pool if chunk_id in found]
+
+
+def _similarity(
+    chunk_id: Any, distance: float | None, known: dict[Any, float] | None
+) -> float | None:
+    if known is None:
+        return None
+    return known.get(chunk_id) if distance is None else 1 - distance
 
 
 def fuse(pool: list[Candidate], *, dense_weight: float) -> list[Ranked]:
