@@ -96,9 +96,9 @@ def main() -> None:
     django.setup()
     from bench.common import throwaway_database
     from bench.common import vectors_indexed_after
+    from documents.ranking import dense_ranking
+    from documents.ranking import hnsw_worthwhile
     from documents.search import chunk_search
-    from documents.search import dense_ranking
-    from documents.search import hnsw_worthwhile
     from documents.search import search_scope
 
     with throwaway_database("bidscript_bench_search"):

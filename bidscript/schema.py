@@ -54,6 +54,7 @@ ERRORS = {
     "409": "The request conflicts with the current state, e.g. it already exists.",
     "413": "The request body is too large.",
     "414": "The query string is too long or has too many parameters.",
+    "415": "The body is not in a format the operation takes (JSON; multipart for uploads).",
     "431": "The request's headers are too large.",
     "429": "Too many requests: wait for the number of seconds in `Retry-After`.",
 }
@@ -82,7 +83,7 @@ class ApiAutoSchema(AutoSchema):
         if has_body or any(parameter["in"] == "query" for parameter in parameters):
             codes.append("400")
         if has_body:
-            codes.append("413")
+            codes += ["413", "415"]
         if not any(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
             codes += ["401", "403"]
         scoped = isinstance(self.view, CompanyScopedApiMixin)

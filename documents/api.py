@@ -6,8 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework import status
 from rest_framework.decorators import action
@@ -26,11 +28,11 @@ from bidscript.rest import UUID_PATTERN
 from bidscript.rest import QueryListField
 from bidscript.rest import validated
 from bidscript.schema import ErrorOutput
+from documents import search
 from documents import selectors
 from documents import services
 from documents.models import Document
-from documents.search import Mode
-from documents.search import chunk_search
+from documents.ranking import Mode
 from projects.selectors import project_get
 
 
@@ -243,25 +245,47 @@ def _metadata(raw: str | None) -> dict[str, str]:
     return {key: str(item) for key, item in value.items() if key == "title"}
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteUrlField(serializers.CharField):
+    """A path on this site, given with the request's scheme and host."""
+
+    def to_representation(self, value: Any) -> str:
+        return str(self.context["request"].build_absolute_uri(value))
+
+
 class SearchInput(serializers.Serializer):
-    query = serializers.CharField(max_length=1000)
+    # A regex only so the schema says what blank-refusal means: some character not a space.
+    query = serializers.RegexField(r"\S", max_length=1000)
     project = serializers.UUIDField(
         required=False, allow_null=True, help_text="A bid: its documents plus the library."
     )
     labels = serializers.ListField(
         child=serializers.ChoiceField(choices=Document.Label.choices), required=False
     )
-    documents = serializers.ListField(child=serializers.UUIDField(), required=False)
-    k = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    documents = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=100)
     mode = serializers.ChoiceField(choices=[mode.value for mode in Mode], default=Mode.HYBRID)
+    group_by_document = serializers.BooleanField(
+        default=False,
+        help_text="One result per document (its best passage), with its other matching "
+        "passages in `more`.",
+    )
+    page = serializers.IntegerField(
+        min_value=1, max_value=search.MAX_PAGE, default=1,
+        help_text="A page past the last one is refused with 400; `pages` in a response says how many there are.",
+    )  # fmt: skip
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=search.MAX_PAGE_SIZE, default=10,
+        help_text="Results per page (passages, or documents when grouped).",
+    )  # fmt: skip
 
 
-class SearchHitOutput(serializers.Serializer):
+class SearchPassageOutput(serializers.Serializer):
     chunk = serializers.UUIDField(source="chunk_id")
     document = serializers.UUIDField(source="document_id")
     document_title = serializers.CharField()
+    document_filename = serializers.CharField()
     project = serializers.UUIDField(source="project_id", allow_null=True)
-    label = serializers.CharField()  # type: ignore[assignment]
+    label = serializers.ChoiceField(choices=Document.Label.choices)  # type: ignore[assignment]
     page_start = serializers.IntegerField()
     page_end = serializers.IntegerField()
     heading = serializers.CharField()
@@ -269,21 +293,60 @@ class SearchHitOutput(serializers.Serializer):
     snippet_html = serializers.CharField(
         help_text="The passage with query words in <mark>, HTML-escaped."
     )
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text="The fused ranking score, 0-1; it only ranks.")
+    similarity = serializers.FloatField(
+        allow_null=True,
+        help_text="Cosine similarity of the passage to the query; null when keywords alone ran.",
+    )
+    url = AbsoluteUrlField(
+        help_text="The document's page opened at this passage, which it highlights."
+    )
+
+
+class SearchHitOutput(SearchPassageOutput):
+    more = SearchPassageOutput(
+        many=True,
+        help_text="When grouped: the document's other passages among the results, best first; "
+        "otherwise empty.",
+    )
+
+
+class SearchResultsOutput(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=[mode.value for mode in Mode], help_text="The mode that ran."
+    )
+    fallback = serializers.CharField(
+        help_text="Why `mode` is not the mode asked for (keywords when the query could not be "
+        "embedded); empty when it is."
+    )
+    grouped = serializers.BooleanField()
+    count = serializers.IntegerField(
+        help_text="Results over all pages: passages, or documents when grouped."
+    )
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next_page = serializers.IntegerField(allow_null=True)
+    previous_page = serializers.IntegerField(allow_null=True)
+    results = SearchHitOutput(many=True, source="hits")
 
 
 class SearchApi(CompanyScopedApiMixin, APIView):
-    """Passages of the documents you can see that best match a query (never cached)."""
+    """Passages of the documents you can see that best match a query, a page at a time (never
+    cached). Each leg ranks its 100 best passages, so a search has at most 200 results."""
 
-    @extend_schema(request=SearchInput, responses=SearchHitOutput(many=True))
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=SearchInput, responses=SearchResultsOutput)
     def post(self, request: Request) -> Response:
         params = validated(SearchInput, request.data)
         if params.get("project"):
             project_get(
                 membership=self.membership, project_id=params["project"]
             )  # 404 unless visible
-        hits = chunk_search(
+        results = search.passage_search(
             membership=self.membership, query=params["query"], project=params.get("project"),
-            labels=params.get("labels"), document_ids=params.get("documents"), k=params["k"], mode=params["mode"],
+            labels=params.get("labels"), document_ids=params.get("documents"), mode=params["mode"],
+            page=params["page"], page_size=params["page_size"], group_by_document=params["group_by_document"],
         )  # fmt: skip
-        return Response(SearchHitOutput(hits, many=True).data)
+        return Response(SearchResultsOutput(results, context={"request": request}).data)

@@ -13,6 +13,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import QuerySet
 
+from documents.models import Chunk
+
 K1 = 1.2
 B = 0.75
 
@@ -159,8 +161,13 @@ def any_term(terms: list[str]) -> SearchQuery:
     return SearchQuery(quoted, search_type="raw", config="simple")
 
 
+def weights_for(company_id: Any, query: str) -> Weights:
+    """The query's lexemes weighted by the company's statistics (none known: no terms)."""
+    return query_weights(company_id, sorted(lexemes_of([query])[0]))
+
+
 def bm25_search(
-    *, company_id: Any, query: str, scope: QuerySet[Any], limit: int
+    *, company_id: Any, query: str, scope: QuerySet[Any], limit: int, weights: Weights | None = None
 ) -> list[tuple[Any, float]]:
     """(chunk id, BM25 score) of the best-matching chunks of the scope, best first.
 
@@ -172,7 +179,7 @@ def bm25_search(
     MAX_SCORED_ROWS chunks is the first pass kept: chunks carrying nothing but very common
     words (which score little) are then not considered.
     """
-    weights = query_weights(company_id, sorted(lexemes_of([query])[0]))
+    weights = weights or weights_for(company_id, query)
     if not weights.terms:
         return []
     rare, common = _split(weights.terms)
@@ -181,6 +188,15 @@ def bm25_search(
     if common and affordable and (len(hits) < limit or hits[-1][1] <= weights.ceiling(common)):
         hits = _scored(scope, weights, weights.terms, limit)
     return hits
+
+
+def bm25_scores(*, weights: Weights, chunk_ids: list[Any]) -> dict[Any, float]:
+    """The BM25 score of each of these chunks (found by a search already scoped); a chunk
+    holding none of the query's terms is left out, as it scores 0."""
+    if not weights.terms or not chunk_ids:
+        return {}
+    chunks = Chunk.objects.filter(pk__in=chunk_ids)
+    return dict(_scored(chunks, weights, weights.terms, len(chunk_ids)))
 
 
 def _split(terms: list[tuple[str, int, float]]) -> tuple[list[Any], list[Any]]:

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Membership
 from documents.models import Document
+from documents.search import MAX_PAGE
 from projects.models import Project
 
 
@@ -103,6 +104,10 @@ class SearchForm(forms.Form):
         choices=[("hybrid", "Hybrid"), ("dense", "Meaning only"), ("keyword", "Keywords only")],
         required=False,
     )
+    group = forms.BooleanField(required=False, label="One result per document")
+    page = forms.IntegerField(
+        min_value=1, max_value=MAX_PAGE, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,4 +120,6 @@ class SearchForm(forms.Form):
             "project": data.get("project") or None,
             "labels": [data["label"]] if data.get("label") else None,
             "mode": data.get("mode") or "hybrid",
+            "group_by_document": data.get("group", False),
+            "page": data.get("page") or 1,
         }

@@ -1,51 +1,54 @@
-"""Hybrid retrieval over a member's chunks: dense (pgvector HNSW) + keyword (BM25), fused by a
-weighted sum of each leg's min-max normalised scores.
+"""Search over a member's chunks, a page at a time: hybrid retrieval (documents.ranking), then
+the page's passages with their documents, snippets and links.
+
+The candidate pool does not depend on the page asked for, so the pages of one query never
+overlap or skip a passage.
 
 The scope (company, bids the member can see, documents not in the trash and ready, optional
 bid/labels/documents) is applied *before* ranking in both legs. Search never reads the cache.
 """
 
+import logging
+import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db import transaction
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
-from pgvector.django import CosineDistance
 
 from accounts.models import Membership
 from accounts.permissions import Action
 from accounts.permissions import role_can
 from accounts.tenancy import scoped
-from documents import bm25
 from documents.embeddings import embedder
+from documents.links import passage_url
 from documents.models import Chunk
 from documents.models import Document
+from documents.ranking import POOL
+from documents.ranking import Mode
+from documents.ranking import Ranked
+from documents.ranking import by_document
+from documents.ranking import candidates
+from documents.ranking import dense_weight_for
+from documents.ranking import fuse
+from documents.ranking import hnsw_worthwhile
 from projects.models import Project
 
-# Measured by bench/quality.py (nDCG@10 on generated bid evidence): this convex combination beat
-# both legs (0.49 vs dense 0.46, keyword 0.36) where reciprocal rank fusion fell between them
-# (0.41): with RRF a leg that is blind for a question counts as much as the one that sees.
-DENSE_WEIGHT = 0.7
-# Companies holding at least this share of all chunks (and this many) are searched through the
-# HNSW graph; smaller ones by reading their rows, which is then cheaper. The planner cannot
-# tell the two apart: it does not know how the company filter and the vector order interact.
-HNSW_MIN_SHARE = 0.03
-HNSW_MIN_ROWS = 5_000
-MIN_CANDIDATES = 50
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 50
+MAX_PAGE = 2 * POOL  # one result a page, every candidate found by one leg only
 # Private-use characters mark highlights, so document text can be escaped before <mark> goes in.
 START, STOP = "\ue000", "\ue001"
 
 
-class Mode(StrEnum):
-    HYBRID = "hybrid"
-    DENSE = "dense"
-    KEYWORD = "keyword"
+class EmbeddingUnavailableError(Exception):
+    """The embedding provider could not embed the query (a remote endpoint down or broken)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,43 @@ class SearchHit:
     # Cosine similarity of the passage to the query (None in keyword mode): an absolute
     # relevance signal, where the fused score only ranks.
     similarity: float | None = None
+    document_filename: str = ""
+    # Grouped by document: the document's other passages in the results, best first.
+    more: tuple["SearchHit", ...] = ()
+
+    @property
+    def url(self) -> str:
+        return passage_url(document_id=self.document_id, chunk_id=self.chunk_id)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results, with the mode that actually ran and why it differs from the asked."""
+
+    hits: list[SearchHit]
+    mode: Mode
+    fallback: str  # why ``mode`` is not the mode asked for; empty when it is
+    page: int
+    page_size: int
+    count: int  # passages (documents when grouped) over all pages
+    grouped: bool
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.count, self.page_size)
+
+    @property
+    def first_number(self) -> int:
+        """The position of the page's first result among all results, from 1."""
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
 
 
 def search_scope(
@@ -92,6 +132,34 @@ def search_scope(
     return chunks
 
 
+def passage_search(
+    *,
+    membership: Membership,
+    query: str,
+    project: Any = None,
+    labels: list[str] | None = None,
+    document_ids: list[Any] | None = None,
+    mode: str = Mode.HYBRID,
+    page: int = 1,
+    page_size: int = 10,
+    group_by_document: bool = False,
+) -> SearchResults:
+    """One page of the passages (or, grouped, documents) best matching ``query`` among those
+    the member may see. When the query cannot be embedded, keyword search runs instead and
+    ``fallback`` says so. Raises ValidationError for a page past the last one."""
+    ran, fallback, vector = Mode(mode), "", None
+    if ran != Mode.KEYWORD and query.strip():
+        try:
+            vector = query_vector(query)
+        except EmbeddingUnavailableError:
+            ran, fallback = Mode.KEYWORD, "Meaning-based search is unavailable right now."
+    return _search(
+        membership, query, ran, vector, fallback,
+        narrowing={"project": project, "labels": labels, "document_ids": document_ids},
+        page=page, page_size=page_size, grouped=group_by_document,
+    )  # fmt: skip
+
+
 def chunk_search(
     *,
     membership: Membership,
@@ -102,115 +170,98 @@ def chunk_search(
     k: int = 10,
     mode: str = Mode.HYBRID,
 ) -> list[SearchHit]:
-    """The k best passages for ``query`` among those the member may see, best first."""
+    """The k best passages for ``query`` among those the member may see, best first.
+
+    Unlike passage_search it does not fall back to keywords: EmbeddingUnavailableError is raised,
+    as a caller weighing hits by ``similarity`` cannot use keyword hits."""
+    vector = None if mode == Mode.KEYWORD or not query.strip() else query_vector(query)
+    return _search(
+        membership, query, Mode(mode), vector, "",
+        narrowing={"project": project, "labels": labels, "document_ids": document_ids},
+        page=1, page_size=k, grouped=False,
+    ).hits  # fmt: skip
+
+
+def query_vector(query: str) -> Any:
+    """The query's embedding; EmbeddingUnavailableError when the provider fails to answer."""
+    try:
+        return embedder().embed([query])[0]
+    except (OSError, ValueError, KeyError) as error:  # network, HTTP or malformed answers
+        logger.warning("The search query could not be embedded: %s", error)
+        raise EmbeddingUnavailableError from error
+
+
+def _search(
+    membership: Membership,
+    query: str,
+    mode: Mode,
+    vector: Any,
+    fallback: str,
+    *,
+    narrowing: dict[str, Any],
+    page: int,
+    page_size: int,
+    grouped: bool,
+) -> SearchResults:
     query = query.strip()
-    if not query:
+    ranked: list[Ranked] = []
+    if query:
+        scope = search_scope(membership=membership, **narrowing)
+        graph = not narrowing["document_ids"] and hnsw_worthwhile(membership.company_id)
+        pool = candidates(
+            scope, company_id=membership.company_id, query=query, vector=vector, mode=mode,
+            graph=graph,
+        )  # fmt: skip
+        ranked = fuse(pool, dense_weight=dense_weight_for(mode))
+    if grouped:
+        ranked = by_document(ranked)
+    shown = _page_of(ranked, page, page_size)
+    return SearchResults(
+        hits=_hits(shown, query), mode=mode, fallback=fallback, page=page,
+        page_size=page_size, count=len(ranked), grouped=grouped,
+    )  # fmt: skip
+
+
+def page_count(results: int, page_size: int) -> int:
+    """Pages of ``page_size`` that ``results`` fill; an empty search still has its page 1."""
+    return max(1, math.ceil(results / page_size))
+
+
+def _page_of(ranked: list[Ranked], page: int, page_size: int) -> list[Ranked]:
+    last = page_count(len(ranked), page_size)
+    if page > last:
+        raise ValidationError({"page": f"There is no page {page}: the results end on page {last}."})
+    return ranked[(page - 1) * page_size : page * page_size]
+
+
+def _hits(shown: list[Ranked], query: str) -> list[SearchHit]:
+    """The page's hits (and their "more from this document" passages) with text and snippets."""
+    ids = [item.candidate.chunk_id for entry in shown for item in (entry, *entry.more)]
+    if not ids:
         return []
-    scope = search_scope(
-        membership=membership, project=project, labels=labels, document_ids=document_ids
-    )
-    candidates = max(k * 4, MIN_CANDIDATES)
-    legs: list[tuple[float, list[tuple[Any, float]]]] = []
-    vector = None if mode == Mode.KEYWORD else embedder().embed([query])[0]
-    if vector is not None:
-        weight = DENSE_WEIGHT if mode == Mode.HYBRID else 1.0
-        graph = not document_ids and hnsw_worthwhile(membership.company_id)
-        legs.append((weight, dense_ranking(scope, vector, candidates, graph=graph)))
-    if mode in (Mode.HYBRID, Mode.KEYWORD):
-        bm25_hits = bm25.bm25_search(
-            company_id=membership.company_id, query=query, scope=scope, limit=candidates
-        )
-        legs.append((1.0 - DENSE_WEIGHT if mode == Mode.HYBRID else 1.0, bm25_hits))
-    fused = _fuse(legs)[:k]
-    return _hits(fused, query, vector)
-
-
-def hnsw_worthwhile(company_id: Any) -> bool:
-    """Whether the company's chunks are enough of all chunks to search them through HNSW."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT s.chunk_count, (SELECT sum(chunk_count) FROM documents_corpusstat)
-            FROM documents_corpusstat s WHERE s.company_id = %s
-            """,
-            [company_id],
-        )
-        row = cursor.fetchone()
-    return bool(row) and row[0] >= max(HNSW_MIN_ROWS, HNSW_MIN_SHARE * row[1])
-
-
-def dense_ranking(
-    scope: QuerySet[Chunk], vector: Any, limit: int, *, exact: bool = False, graph: bool = False
-) -> list[tuple[Any, float]]:
-    """(chunk id, cosine similarity) of the scope's chunks nearest to ``vector``, nearest first.
-
-    ``exact`` reads every row of the scope; ``graph`` walks the HNSW index; neither lets the
-    planner choose."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        # A wider beam than pgvector's default 40: recall@10 of 0.99-1.0 in 10% and 50% tenants
-        # (bench/search.py), where 100 gave 0.93-0.99 depending on how the graph was built.
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(200, min(2 * limit, 1000))])
-        if exact:
-            cursor.execute("SET LOCAL enable_indexscan = off")
-        elif graph:  # no sort means the HNSW index supplies the order
-            cursor.execute("SET LOCAL enable_sort = off")
-        rows = list(
-            scope.annotate(distance=CosineDistance("embedding", vector))
-            .order_by("distance")
-            .values_list("id", "distance")[:limit]
-        )
-    # relaxed_order may return rows slightly out of order: sort them exactly.
-    return [(chunk_id, 1 - distance) for chunk_id, distance in sorted(rows, key=lambda row: row[1])]
-
-
-def _fuse(legs: list[tuple[float, list[tuple[Any, float]]]]) -> list[tuple[Any, float]]:
-    """Each leg's scores scaled to 0..1 over its candidates, then summed with the leg's weight;
-    a chunk a leg did not find gets nothing from it."""
-    fused: dict[Any, float] = {}
-    for weight, scored in legs:
-        if not scored:
-            continue
-        low, high = min(score for _, score in scored), max(score for _, score in scored)
-        for chunk_id, score in scored:
-            share = (score - low) / (high - low) if high > low else 1.0
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * share
-    return sorted(fused.items(), key=lambda item: (-item[1], str(item[0])))
-
-
-def _hits(fused: list[tuple[Any, float]], query: str, vector: Any) -> list[SearchHit]:
-    if not fused:
-        return []
-    ids = [chunk_id for chunk_id, _ in fused]
     snippets = _snippets(ids, query)
     # Not the vector, lexemes or term counts: a page of hits needs none of them.
     chunks = (
         Chunk.objects.filter(pk__in=ids)
         .select_related("document")
         .defer("embedding", "search_vector", "term_freqs")
+        .in_bulk()
     )
-    if vector is not None:
-        chunks = chunks.annotate(distance=CosineDistance("embedding", vector))
-    found = chunks.in_bulk()
-    return [
-        SearchHit(
-            chunk_id=chunk.pk,
-            document_id=chunk.document_id,
-            document_title=chunk.document.title,
-            project_id=chunk.project_id,
-            label=chunk.label,
-            page_start=chunk.page_start,
-            page_end=chunk.page_end,
-            heading=chunk.heading,
-            text=chunk.text,
-            snippet_html=snippets.get(chunk.pk, escape(chunk.text[:300])),
-            score=score,
-            similarity=None if vector is None else 1 - chunk.distance,  # type: ignore[attr-defined]
-        )
-        for chunk_id, score in fused
-        if (chunk := found.get(chunk_id)) is not None
-    ]
+
+    def hit(item: Ranked) -> SearchHit:
+        chunk = chunks[item.candidate.chunk_id]
+        more = [other for other in item.more if other.candidate.chunk_id in chunks]
+        return SearchHit(
+            chunk_id=chunk.pk, document_id=chunk.document_id, document_title=chunk.document.title,
+            document_filename=chunk.document.filename, project_id=chunk.project_id,
+            label=chunk.label, page_start=chunk.page_start, page_end=chunk.page_end,
+            heading=chunk.heading, text=chunk.text,
+            snippet_html=snippets.get(chunk.pk, escape(chunk.text[:300])), score=item.score,
+            similarity=item.candidate.similarity, more=tuple(hit(other) for other in more),
+        )  # fmt: skip
+
+    # A passage deleted since it was ranked (its document reprocessed) is left out.
+    return [hit(entry) for entry in shown if entry.candidate.chunk_id in chunks]
 
 
 def _snippets(ids: list[Any], query: str) -> dict[Any, SafeString]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.http import HttpResponse
@@ -25,10 +26,11 @@ from documents.forms import LibraryFilterForm
 from documents.forms import SearchForm
 from documents.forms import UploadForm
 from documents.models import Document
-from documents.search import chunk_search
+from documents.search import passage_search
 
 PAGE_SIZE = 50
 PASSAGES_PER_PAGE = 20
+RESULTS_PER_PAGE = 10  # search results (documents when grouped) on one page
 
 
 @member_required
@@ -154,14 +156,23 @@ def reprocess(request: AuthedRequest, document_id: Any) -> HttpResponse:
 
 @member_required
 def search(request: AuthedRequest) -> HttpResponse:
+    """The search page; a bad page number (or query) is answered 400 with the form's message."""
     form = SearchForm(request.GET or None, membership=request.membership)
-    hits = (
-        chunk_search(membership=request.membership, **form.search_arguments())
-        if form.is_valid()
-        else []
-    )
+    results = None
+    if form.is_valid():
+        try:
+            results = passage_search(
+                membership=request.membership,
+                page_size=RESULTS_PER_PAGE,
+                **form.search_arguments(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "documents/search.html",
-        {"form": form, "hits": hits, "searched": form.is_bound and form.is_valid()},
+        {"form": form, "results": results, "query": query.urlencode()},
+        status=400 if form.errors else 200,
     )

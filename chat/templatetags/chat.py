@@ -2,12 +2,12 @@ import re
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 
 from chat.models import Message
+from documents import links
 
 register = template.Library()
 
@@ -16,8 +16,7 @@ MARKER = re.compile(r"\[(\d+)\]")
 
 def passage_url(citation: dict[str, Any]) -> str:
     """The cited document, opened at the passage (which the page highlights)."""
-    url = reverse("documents:detail", kwargs={"document_id": citation["document"]})
-    return f"{url}?passage={citation['chunk']}#passage-{citation['chunk']}"
+    return links.passage_url(document_id=citation["document"], chunk_id=citation["chunk"])
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import math
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -6,12 +7,15 @@ from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from documents import services
 from documents.models import Chunk
 from documents.search import chunk_search
+from documents.search import passage_search
 from projects import services as projects
+from tests.conftest import client_for
 from tests.documents.conftest import ingest
 from tests.factories import MembershipFactory
 
@@ -254,8 +258,11 @@ WORDS = ["cleaning", "security", "catering", "hospital", "school", "apprentice",
     ),
     query=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
     mode=st.sampled_from(["hybrid", "dense", "keyword"]),
+    grouped=st.booleans(),
 )
-def test_search_never_returns_another_companys_chunks(layout, query, mode, settings, tmp_path):
+def test_search_never_returns_another_companys_chunks(
+    layout, query, mode, grouped, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     memberships = []
     for tenant, documents in enumerate(layout):
@@ -266,32 +273,28 @@ def test_search_never_returns_another_companys_chunks(layout, query, mode, setti
             ingest(membership.company, membership.user, f"t{tenant}-{number}.txt", text)
 
     for membership in memberships:
-        hits = chunk_search(membership=membership, query=" ".join(query), mode=mode, k=10)
-        companies = set(
-            Chunk.objects.filter(pk__in=[hit.chunk_id for hit in hits]).values_list(
-                "company_id", flat=True
-            )
+        results = passage_search(
+            membership=membership, query=" ".join(query), mode=mode, group_by_document=grouped
         )
+        shown = [passage.chunk_id for hit in results.hits for passage in (hit, *hit.more)]
+        companies = set(Chunk.objects.filter(pk__in=shown).values_list("company_id", flat=True))
         assert companies <= {membership.company_id}
 
 
 def test_the_search_api_answers_with_cited_passages(library, owner):
-    from tests.conftest import client_for
-
     response = client_for(owner).post(
-        "/api/v1/search/", {"query": "apprentices", "k": 2}, format="json"
+        "/api/v1/search/", {"query": "apprentices", "page_size": 2}, format="json"
     )
 
     assert response.status_code == 200
-    first = response.json()[0]
+    first = response.json()["results"][0]
     assert first["document_title"] == "apprentices.md"
+    assert first["document_filename"] == "apprentices.md"
     assert first["page_start"] == 1
     assert "<mark>" in first["snippet_html"]
 
 
 def test_the_search_api_refuses_another_companys_bid(library, owner, outsider):
-    from tests.conftest import client_for
-
     bid = projects.project_create(
         company=membership_of(owner).company, created_by=owner, name="Bid"
     )
@@ -304,9 +307,344 @@ def test_the_search_api_refuses_another_companys_bid(library, owner, outsider):
 
 
 def test_the_search_page_shows_highlighted_hits(library, owner):
-    from tests.conftest import client_for
-
     page = client_for(owner).get("/search/", {"q": "living wage"}).content.decode()
 
     assert "apprentices.md" in page
     assert "<mark>" in page
+
+
+# ------------------------------------------------------------------ paging
+
+
+@pytest.fixture
+def cleaning_library(company, owner):
+    """Fourteen documents that all mention cleaning, so a search has more than one page."""
+    return [
+        ingest(company, owner, f"site-{n}.txt", f"Cleaning of site {n}: daily hospital cleaning.")
+        for n in range(14)
+    ]
+
+
+def test_the_pages_of_a_search_neither_overlap_nor_skip_a_passage(cleaning_library, owner):
+    membership = membership_of(owner)
+    everything = passage_search(membership=membership, query="hospital cleaning", page_size=50)
+    pages = [
+        passage_search(membership=membership, query="hospital cleaning", page=n, page_size=5)
+        for n in (1, 2, 3)
+    ]
+
+    assert everything.count == 14
+    assert [hit.chunk_id for page in pages for hit in page.hits] == [
+        hit.chunk_id for hit in everything.hits
+    ]
+    assert [(p.previous_page, p.next_page, p.pages) for p in pages] == [
+        (None, 2, 3), (1, 3, 3), (2, None, 3),
+    ]  # fmt: skip
+
+
+def test_the_search_api_pages_through_the_results(cleaning_library, owner):
+    client = client_for(owner)
+    first = client.post(
+        "/api/v1/search/", {"query": "hospital cleaning", "page_size": 10}, format="json"
+    ).json()
+    second = client.post(
+        "/api/v1/search/", {"query": "hospital cleaning", "page_size": 10, "page": 2}, format="json"
+    ).json()
+
+    assert (first["count"], first["pages"], first["next_page"]) == (14, 2, 2)
+    assert (len(second["results"]), second["previous_page"], second["next_page"]) == (4, 1, None)
+    seen = [hit["chunk"] for hit in first["results"] + second["results"]]
+    assert len(set(seen)) == 14
+
+
+@pytest.mark.parametrize("page", [0, -1, "two", 10_000])
+def test_the_search_api_refuses_a_bad_page_number(cleaning_library, owner, page):
+    response = client_for(owner).post(
+        "/api/v1/search/", {"query": "cleaning", "page": page}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["page"]
+
+
+def test_a_page_past_the_last_is_refused_with_the_last_page_named(cleaning_library, owner):
+    response = client_for(owner).post(
+        "/api/v1/search/", {"query": "hospital cleaning", "page": 3}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["page"] == ["There is no page 3: the results end on page 2."]
+
+
+def test_the_search_page_pages_through_the_results(cleaning_library, owner):
+    client = client_for(owner)
+
+    first = client.get("/search/", {"q": "hospital cleaning"}).content.decode()
+    second = client.get("/search/", {"q": "hospital cleaning", "page": "2"}).content.decode()
+
+    assert "Page 1 of 2" in first
+    assert "page=2" in first
+    assert "Page 2 of 2" in second
+    assert second.count('class="card hit"') == 4
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "3"])
+def test_the_search_page_answers_a_bad_page_number_with_400_and_a_message(
+    cleaning_library, owner, page
+):
+    response = client_for(owner).get("/search/", {"q": "hospital cleaning", "page": page})
+
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+# ------------------------------------------------------------------ hits
+
+
+def test_hits_carry_the_document_title_and_file_name(company, owner):
+    document = ingest(company, owner, "itt-vol1.md", "# Scope\n\nCatering for twelve schools.")
+    services.document_update(document=document, actor=owner, title="ITT volume 1")
+
+    response = client_for(owner).post("/api/v1/search/", {"query": "catering"}, format="json")
+    page = client_for(owner).get("/search/", {"q": "catering"}).content.decode()
+
+    hit = response.json()["results"][0]
+    assert (hit["document_title"], hit["document_filename"]) == ("ITT volume 1", "itt-vol1.md")
+    assert "ITT volume 1" in page
+    assert "itt-vol1.md" in page
+
+
+def long_document(company, owner):
+    """A document with 25 sections, so its passages fill two pages of the document page."""
+    sections = "\n\n".join(f"# Section {n}\n\nRoutine text about topic {n}." for n in range(24))
+    text = f"{sections}\n\n# Asbestos\n\nAsbestos surveys are commissioned before any works."
+    return ingest(company, owner, "long.md", text)
+
+
+def test_a_hit_opens_its_document_at_the_passage_highlighted(company, owner):
+    long_document(company, owner)
+    client = client_for(owner)
+
+    hit = client.post("/api/v1/search/", {"query": "asbestos surveys"}, format="json").json()[
+        "results"
+    ][0]
+    url = urlsplit(hit["url"])
+    page = client.get(f"{url.path}?{url.query}").content.decode()
+
+    assert (url.scheme, url.netloc, url.fragment) == (
+        "http",
+        "testserver",
+        f"passage-{hit['chunk']}",
+    )
+    focused = page.split('class="chunk--focus"', 1)[1].split("</li>", 1)[0]
+    assert "Asbestos surveys are commissioned" in focused
+    assert "Page 2 of 2" in page  # the passage is the 25th: on the second page of passages
+
+
+def test_the_search_page_links_each_hit_to_its_passage(company, owner):
+    document = long_document(company, owner)
+    passage = Chunk.objects.get(document=document, heading="Asbestos")
+
+    page = client_for(owner).get("/search/", {"q": "asbestos surveys"}).content.decode()
+
+    assert f"/documents/{document.pk}/?passage={passage.pk}#passage-{passage.pk}" in page
+
+
+# ------------------------------------------------------------------ grouping
+
+
+@pytest.fixture
+def policies(company, owner):
+    handbook = ingest(
+        company,
+        owner,
+        "handbook.md",
+        "# Recycling\n\nWe recycle office waste.\n\n# Food waste\n\nFood waste is recycled "
+        "into compost.\n\n# Glass\n\nGlass recycling is collected weekly.",
+    )
+    ingest(company, owner, "carbon.md", "# Carbon\n\nRecycling cut our carbon by a tenth.")
+    return handbook
+
+
+def test_grouped_results_show_each_document_once_with_its_other_passages(policies, owner):
+    results = passage_search(
+        membership=membership_of(owner), query="recycling", group_by_document=True
+    )
+
+    assert sorted(hit.document_title for hit in results.hits) == ["carbon.md", "handbook.md"]
+    assert results.count == 2
+    handbook = next(hit for hit in results.hits if hit.document_title == "handbook.md")
+    assert len(handbook.more) == 2
+    assert {other.document_id for other in handbook.more} == {handbook.document_id}
+    assert handbook.score >= max(other.score for other in handbook.more)
+
+
+def test_the_search_api_groups_by_document_on_request(policies, owner):
+    response = client_for(owner).post(
+        "/api/v1/search/", {"query": "recycling", "group_by_document": True}, format="json"
+    )
+
+    body = response.json()
+    assert body["grouped"] is True
+    assert len({hit["document"] for hit in body["results"]}) == len(body["results"]) == 2
+    assert sum(len(hit["more"]) for hit in body["results"]) == 2
+
+
+def test_the_search_page_shows_more_from_this_document(policies, owner):
+    page = client_for(owner).get("/search/", {"q": "recycling", "group": "on"}).content.decode()
+
+    assert page.count('class="card hit"') == 2
+    assert "2 more from this document" in page
+
+
+# ------------------------------------------------------------------ fusion and modes
+
+
+def test_a_passage_found_by_one_leg_is_scored_by_both(library, owner, monkeypatch):
+    from documents import ranking
+    from documents import search
+
+    monkeypatch.setattr(ranking, "POOL", 1)  # each leg finds only its best passage
+    membership = membership_of(owner)
+    query = "apprentices living wage"
+
+    pool = ranking.candidates(
+        search.search_scope(membership=membership), company_id=membership.company_id,
+        query=query, vector=search.query_vector(query), mode=ranking.Mode.HYBRID, graph=False,
+    )  # fmt: skip
+
+    assert pool
+    assert all(candidate.similarity is not None for candidate in pool)
+    for candidate in pool:
+        words = Chunk.objects.get(pk=candidate.chunk_id).text.lower()
+        assert (candidate.bm25 > 0) == any(word in words for word in ("apprentice", "wage"))
+
+
+def test_fusion_blends_both_legs_scaled_over_the_pool():
+    from documents.ranking import Candidate
+    from documents.ranking import fuse
+
+    pool = [
+        Candidate("a", "d1", similarity=0.9, bm25=0.0),  # meaning only
+        Candidate("b", "d2", similarity=0.5, bm25=4.0),  # keywords only
+        Candidate("c", "d3", similarity=0.8, bm25=3.0),  # good at both
+    ]
+
+    ranked = fuse(pool, dense_weight=0.5)
+
+    assert [item.candidate.chunk_id for item in ranked] == ["c", "a", "b"]  # a tie goes by id
+    assert [item.score for item in ranked] == pytest.approx([0.75, 0.5, 0.5])
+
+
+def test_the_search_page_says_which_mode_ran(library, owner):
+    client = client_for(owner)
+
+    hybrid = client.get("/search/", {"q": "ISO"}).content.decode()
+    keyword = client.get("/search/", {"q": "ISO", "mode": "keyword"}).content.decode()
+
+    assert "Hybrid search: meaning and keywords" in hybrid
+    assert "Keywords only" in keyword
+
+
+@pytest.fixture
+def unreachable_embeddings(settings):
+    """The configured embedding endpoint refuses connections (nothing listens on port 9)."""
+    from documents.embeddings import embedder
+
+    settings.EMBEDDING_PROVIDER = "openai"
+    settings.EMBEDDING_BASE_URL = "http://127.0.0.1:9/v1"
+    embedder.cache_clear()
+    yield
+    embedder.cache_clear()
+
+
+def test_search_falls_back_to_keywords_when_the_query_cannot_be_embedded(
+    library, owner, unreachable_embeddings
+):
+    client = client_for(owner)
+
+    body = client.post("/api/v1/search/", {"query": "ISO 9001"}, format="json").json()
+    page = client.get("/search/", {"q": "ISO 9001"}).content.decode()
+
+    assert (body["mode"], body["results"][0]["document_title"]) == ("keyword", "iso.md")
+    assert body["fallback"] == "Meaning-based search is unavailable right now."
+    assert body["results"][0]["similarity"] is None
+    assert "Keywords only" in page
+    assert "Meaning-based search is unavailable right now." in page
+
+
+def test_chunk_search_reports_an_unreachable_embedding_service(
+    library, owner, unreachable_embeddings
+):
+    from documents.search import EmbeddingUnavailableError
+
+    with pytest.raises(EmbeddingUnavailableError):
+        chunk_search(membership=membership_of(owner), query="ISO 9001")
+
+
+# ------------------------------------------------------------------ the published schema
+
+
+def test_search_responses_match_the_published_schema(policies, owner, outsider):
+    client = client_for(owner)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    foreign_bid = projects.project_create(
+        company=membership_of(outsider).company, created_by=outsider, name="Theirs"
+    )
+    search = "/api/v1/search/"
+
+    responses = {
+        200: client.post(search, {"query": "recycling", "group_by_document": True}, format="json"),
+        400: client.post(search, {"query": "recycling", "page": 9}, format="json"),
+        401: APIClient().post(search, {"query": "recycling"}, format="json"),
+        403: browser.post(search, {"query": "recycling"}, format="json"),
+        404: client.post(search, {"query": "x", "project": str(foreign_bid.pk)}, format="json"),
+        415: client.post(search, {"query": "recycling"}),  # a form, not JSON
+    }
+
+    for expected, response in responses.items():
+        assert response.status_code == expected
+        validate_against_schema(search, "post", response)
+
+
+def test_a_blank_query_is_refused(library, owner):
+    response = client_for(owner).post("/api/v1/search/", {"query": "   "}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["query"]
+
+
+def validate_against_schema(path, method, response):
+    """The response body validates against the OpenAPI schema documented for its status."""
+    import jsonschema  # type: ignore[import-untyped]
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = _json_schema(SchemaGenerator().get_schema(request=None, public=True))
+    responses = schema["paths"][path][method]["responses"]
+    assert str(response.status_code) in responses, f"{response.status_code} is not documented"
+    body_schema = responses[str(response.status_code)]["content"]["application/json"]["schema"]
+    jsonschema.validate(response.json(), {**body_schema, "components": schema["components"]})
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's ``nullable`` made plain JSON Schema."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def test_naming_another_companys_documents_finds_nothing(library, outsider):
+    response = client_for(outsider).post(
+        "/api/v1/search/",
+        {"query": "ISO 9001", "documents": [str(document.pk) for document in library]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (0, [])
