@@ -74,6 +74,6 @@ def test_the_schema_documents_each_error_an_operation_can_answer(api_client):
     ask = schema["paths"]["/api/v1/conversations/{conversation_id}/messages/"]["post"]["responses"]
 
     assert upload["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/UploadRefused")
-    assert set(rename) == {"200", "400", "401", "403", "404", "409", "413", "414", "431"}
+    assert set(rename) == {"200", "400", "401", "403", "404", "409", "413", "414", "415", "431"}
     assert "429" in ask
     assert set(schema["components"]["schemas"]["Error"]["required"]) == {"message", "code"}
