@@ -271,7 +271,7 @@ class SearchInput(serializers.Serializer):
     )
     page = serializers.IntegerField(
         min_value=1, max_value=search.MAX_PAGE, default=1,
-        help_text="A page past the last one is refused with 400; `pages` in a response says how many there are.",
+        help_text="A page past the last one is refused with 400; `num_pages` in a response says how many there are.",
     )  # fmt: skip
     page_size = serializers.IntegerField(
         min_value=1, max_value=search.MAX_PAGE_SIZE, default=10,
@@ -325,7 +325,7 @@ class SearchResultsOutput(serializers.Serializer):
     )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
     next_page = serializers.IntegerField(allow_null=True)
     previous_page = serializers.IntegerField(allow_null=True)
     results = SearchHitOutput(many=True, source="hits")

@@ -89,7 +89,7 @@ class SearchResults:
     grouped: bool
 
     @property
-    def pages(self) -> int:
+    def num_pages(self) -> int:
         return page_count(self.count, self.page_size)
 
     @property
@@ -99,7 +99,7 @@ class SearchResults:
 
     @property
     def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.pages else None
+        return self.page + 1 if self.page < self.num_pages else None
 
     @property
     def previous_page(self) -> int | None:

@@ -337,7 +337,7 @@ def test_the_pages_of_a_search_neither_overlap_nor_skip_a_passage(cleaning_libra
     assert [hit.chunk_id for page in pages for hit in page.hits] == [
         hit.chunk_id for hit in everything.hits
     ]
-    assert [(p.previous_page, p.next_page, p.pages) for p in pages] == [
+    assert [(p.previous_page, p.next_page, p.num_pages) for p in pages] == [
         (None, 2, 3), (1, 3, 3), (2, None, 3),
     ]  # fmt: skip
 
@@ -351,7 +351,7 @@ def test_the_search_api_pages_through_the_results(cleaning_library, owner):
         "/api/v1/search/", {"query": "hospital cleaning", "page_size": 10, "page": 2}, format="json"
     ).json()
 
-    assert (first["count"], first["pages"], first["next_page"]) == (14, 2, 2)
+    assert (first["count"], first["num_pages"], first["next_page"]) == (14, 2, 2)
     assert (len(second["results"]), second["previous_page"], second["next_page"]) == (4, 1, None)
     seen = [hit["chunk"] for hit in first["results"] + second["results"]]
     assert len(set(seen)) == 14
