@@ -2,6 +2,7 @@ import uuid
 from typing import Any
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -255,3 +256,38 @@ class ActivityLog(models.Model):
         from accounts.activity import activity_sentence
 
         return activity_sentence(self)
+
+
+class Notification(BaseModel):
+    """A message for one person in one company ("Ann assigned you question 2.3"), shown in
+    their notification list until read; ``url`` opens what it is about."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "company", "read_at"], name="notification_unread"),
+            models.Index(fields=["company"], name="notification_company"),
+            models.Index(fields=["actor"], name="notification_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

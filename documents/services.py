@@ -39,6 +39,7 @@ from documents.models import Chunk
 from documents.models import Document
 from documents.selectors import document_in_hand
 from documents.selectors import documents_stalled
+from documents.signals import announce_ready
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,7 @@ def _store(
         chunk_count=len(drafts), parsed_at=timezone.now(),
     )  # fmt: skip
     company_touch(company_id=locked.company_id)
+    announce_ready(locked)
     return locked
 
 
@@ -334,6 +336,7 @@ def document_update(
         document.save(update_fields=[*changed, "updated_at"])
         if "label" in changed:
             Chunk.objects.filter(document=document).update(label=document.label)
+            announce_ready(document)
         _record(document, actor, "document.updated", fields=sorted(changed), changes=changed)
     return document
 

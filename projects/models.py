@@ -161,3 +161,253 @@ class Theme(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ------------------------------------------------------------------ The register
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def live(self) -> "QuestionQuerySet":
+        """Items on the register: neither deleted nor merged into another item."""
+        return self.filter(deleted_at__isnull=True, merged_into__isnull=True)
+
+    def requirements(self) -> "QuestionQuerySet":
+        return self.filter(kind__in=Question.COMPLIANCE_KINDS)
+
+
+class Question(BaseModel):
+    """One item of a bid's register: a question the buyer asks, a requirement it imposes or an
+    attachment it wants supplied, traced to its source document and page.
+
+    Items found by extraction carry ``extraction_key`` so a later run recognises them; an item
+    the user edited (``edited_at``), merged away (``merged_into``) or deleted (``deleted_at``)
+    is never changed or proposed again by extraction. ``missing_since`` flags an extracted item
+    the latest run no longer found.
+    """
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "Question"
+        REQUIREMENT = "requirement", "Requirement"
+        ATTACHMENT = "attachment", "Attachment"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DRAFTING = "drafting", "Drafting"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+
+    class LimitUnit(models.TextChoices):
+        WORDS = "words", "words"
+        CHARACTERS = "characters", "characters"
+        PAGES = "pages", "pages"
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted"
+        MANUAL = "manual", "Added by hand"
+
+    COMPLIANCE_KINDS: ClassVar[tuple[str, ...]] = (Kind.REQUIREMENT, Kind.ATTACHMENT)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="questions")
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The tender document the item was found in.",
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    reference = models.CharField(max_length=50, blank=True)
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
+    section = models.CharField(max_length=300, blank=True)
+    mandatory = models.BooleanField(default=False)
+    limit_value = models.PositiveIntegerField(null=True, blank=True)
+    limit_unit = models.CharField(max_length=20, choices=LimitUnit.choices, blank=True)
+    weighting = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_questions",
+    )
+    due_on = models.DateField("due", null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
+    confidence = models.FloatField(null=True, blank=True)
+    extraction_key = models.CharField(max_length=64, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    missing_since = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_items"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # What satisfies a requirement in the compliance matrix: a document, another register
+    # item (usually the question whose answer covers it), or both.
+    evidence_document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidenced_questions",
+    )
+    evidence_question = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="evidenced_items"
+    )
+    evidence_note = models.CharField(max_length=500, blank=True)
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [
+            models.Index(fields=["project", "position"], name="question_project_position"),
+            models.Index(fields=["project", "kind", "status"], name="question_project_kind"),
+            models.Index(fields=["assignee", "status"], name="question_assignee_status"),
+            models.Index(fields=["document"], name="question_document"),
+            models.Index(fields=["evidence_document"], name="question_evidence_document"),
+            models.Index(fields=["evidence_question"], name="question_evidence_question"),
+            models.Index(fields=["merged_into"], name="question_merged_into"),
+            models.Index(fields=["project", "extraction_key"], name="question_extraction_key"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_value__isnull=True) | ~Q(limit_unit=""),
+                name="question_limit_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="question_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.text[:60]}".strip()
+
+    @property
+    def is_live(self) -> bool:
+        return self.deleted_at is None and self.merged_into_id is None
+
+    @property
+    def limit(self) -> str:
+        """The limit as a person reads it: "500 words", or "" when there is none."""
+        if self.limit_value is None:
+            return ""
+        return f"{self.limit_value:,} {self.get_limit_unit_display()}"
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_document_id or self.evidence_question_id or self.evidence_note)
+
+
+class ExtractionRun(BaseModel):
+    """One run of register extraction over a bid's tender documents, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="extraction_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when a document becoming ready started the run.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    documents_total = models.PositiveIntegerField(default=0)
+    documents_done = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    dates_proposed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["project", "-created_at"], name="extraction_project_created"),
+            models.Index(fields=["status", "updated_at"], name="extraction_status_updated"),
+            models.Index(fields=["requested_by"], name="extraction_requested_by"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="extraction_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extraction for {self.project} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class KeyDate(BaseModel):
+    """A date the bid runs to (a deadline, a presentation, the contract start), proposed by
+    extraction from the tender or entered by hand, and confirmed by a person."""
+
+    class Kind(models.TextChoices):
+        CLARIFICATION_DEADLINE = "clarification_deadline", "Clarification deadline"
+        SUBMISSION_DEADLINE = "submission_deadline", "Submission deadline"
+        PRESENTATION = "presentation", "Presentation"
+        CONTRACT_START = "contract_start", "Contract start"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_dates")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    label = models.CharField(max_length=200, blank=True)
+    date = models.DateField()
+    time = models.TimeField(null=True, blank=True)
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="key_dates",
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    source_text = models.CharField(max_length=500, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "time"]
+        indexes = [
+            models.Index(fields=["project", "date"], name="keydate_project_date"),
+            models.Index(fields=["document"], name="keydate_document"),
+            models.Index(fields=["confirmed_by"], name="keydate_confirmed_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.date:%d %b %Y}"
+
+    @property
+    def title(self) -> str:
+        return self.label or self.get_kind_display()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
