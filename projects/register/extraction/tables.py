@@ -1,0 +1,186 @@
+"""Questions laid out in tables: DOCX and PDF tables and XLSX questionnaires.
+
+A header row is a row whose every cell names a column (Ref, Question, Requirement, Weighting,
+Word limit, Response, Section, Pass/Fail …). The rows under it, up to the first line that is not
+a row, are read by column: one item per row with a question or requirement, while a row that
+gives only a reference and a weighting (an evaluation table, "2.1 | 10%") feeds the weighting
+map. Parsers drop empty cells and a PDF may run two narrow cells together ("5% | 250" read as
+"… action? 5%"), so cells are first split where a value trails the text, then matched to
+columns in order by what they hold, skipping columns left empty.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+
+from projects.register.extraction.kinds import QUESTION
+from projects.register.extraction.kinds import REQUIREMENT
+from projects.register.extraction.kinds import classify
+from projects.register.extraction.kinds import is_mandatory
+from projects.register.extraction.layout import Line
+from projects.register.extraction.limits import find_limit
+from projects.register.extraction.limits import limit_from_cell
+from projects.register.extraction.numbering import is_cell_reference
+from projects.register.extraction.numbering import leading_reference
+from projects.register.extraction.numbering import normalise
+from projects.register.extraction.weightings import find_weighting
+from projects.register.extraction.weightings import weighting_from_cell
+
+REF, TEXT, WEIGHTING, LIMIT, RESPONSE, SECTION, MANDATORY = (
+    "ref", "text", "weighting", "limit", "response", "section", "mandatory",
+)  # fmt: skip
+COLUMN_NAMES = re.compile(
+    r"(?P<limit>(?:max(?:imum)?\s+)?(?:word|page|character)s?\s+(?:limit|count)|limit|"
+    r"max(?:imum)?\s+(?:words|pages|length))"
+    r"|(?P<weighting>weight(?:ing)?s?(?:\s*\(?%\)?)?|%|marks?|points)"
+    r"|(?P<mandatory>pass\s*/\s*fail|mandatory(?:\s*/\s*desirable)?|compliance|type)"
+    r"|(?P<ref>ref(?:erence)?\.?(?:\s+no\.?)?|no\.?|number|item\s+no\.?|q(?:uestion)?\s*(?:no\.?|"
+    r"number|ref)|id|#)"
+    r"|(?P<text>questions?|requirements?|description|criteri(?:on|a)|specification|statement|"
+    r"item)"
+    r"|(?P<response>(?:bidder'?s?\s+|supplier'?s?\s+|your\s+)?(?:response|answer)s?|comments?|"
+    r"evidence)"
+    r"|(?P<section>section|category|theme|lot|area|topic)",
+    re.I,
+)
+_TRAILING_VALUE = re.compile(
+    r"^(?P<rest>.*\S)\s+(?P<value>\d{1,3}(?:\.\d+)?\s*%|pass\s*/\s*fail|n/?a|"
+    r"\d[\d,]*(?:\s*(?:words|pages|characters))?)$",
+    re.I,
+)
+_NOT_APPLICABLE = re.compile(r"^(?:n/?a|-|–|none|nil|tbc)$", re.I)
+_PASS_FAIL = re.compile(r"pass\s*/\s*fail|^(?:yes|mandatory|m)$", re.I)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """What one row of a question table says."""
+
+    reference: str
+    text: str
+    kind: str
+    page: int
+    section: str
+    mandatory: bool
+    limit: tuple[int, str] | None
+    weighting: Decimal | None
+
+
+@dataclass
+class TableFindings:
+    rows: list[TableRow] = field(default_factory=list)
+    weightings: dict[str, Decimal] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)  # indexes of the lines read as a table
+
+
+def read_tables(lines: list[Line]) -> TableFindings:
+    """Every question table's rows and every reference's weighting from evaluation tables."""
+    findings = TableFindings()
+    columns: list[tuple[str, str]] | None = None
+    for index, line in enumerate(lines):
+        if not line.is_row:
+            columns = None
+            continue
+        header = header_columns(line.cells)
+        if header:
+            columns = header
+            findings.consumed.add(index)
+        elif columns:
+            findings.consumed.add(index)
+            _read_row(line, columns, findings)
+    return findings
+
+
+def header_columns(cells: list[str]) -> list[tuple[str, str]] | None:
+    """The columns (kind, header text) a header row names, or None if the row is not one."""
+    columns: list[tuple[str, str]] = []
+    for cell in cells:
+        matches = [m for m in COLUMN_NAMES.finditer(cell) if m.group().strip()]
+        covered = sum(len(m.group()) for m in matches)
+        if not matches or covered < len(re.sub(r"[\s()]", "", cell)) * 0.6:
+            return None
+        columns.extend((m.lastgroup or "", m.group()) for m in matches)
+    kinds = [kind for kind, _ in columns]
+    if len(columns) < 2 or not ({TEXT, REF} & set(kinds)) or kinds == [REF, REF]:
+        return None
+    return columns
+
+
+def _read_row(line: Line, columns: list[tuple[str, str]], findings: TableFindings) -> None:
+    values = _aligned(_split_cells(line.cells, len(columns)), columns)
+    reference = normalise(values.get(REF, ""))
+    text = values.get(TEXT, "")
+    if text and not reference and is_cell_reference(text):
+        reference, text = normalise(text), ""
+    if text and not reference and (found := leading_reference(text)) and not found[2]:
+        reference, text = found[0], found[1]
+    weighting = weighting_from_cell(values[WEIGHTING]) if WEIGHTING in values else None
+    if not text:
+        if reference and weighting is not None:
+            findings.weightings.setdefault(reference, weighting)
+        return
+    text_header = next((name for kind, name in columns if kind == TEXT), "")
+    kind = classify(text) or (REQUIREMENT if "requirement" in text_header.lower() else QUESTION)
+    if not reference and classify(text) is None:
+        return
+    limit_header = next((name for kind, name in columns if kind == LIMIT), "")
+    limit = limit_from_cell(values[LIMIT], limit_header) if LIMIT in values else None
+    marker = f"{values.get(WEIGHTING, '')} {values.get(MANDATORY, '')}"
+    findings.rows.append(
+        TableRow(
+            reference=reference,
+            text=text,
+            kind=kind,
+            page=line.page,
+            section=line.section,
+            mandatory=bool(_PASS_FAIL.search(marker)) or is_mandatory(line.text, kind),
+            limit=limit or find_limit(text),
+            weighting=weighting if weighting is not None else find_weighting(text),
+        )
+    )
+
+
+def _split_cells(cells: list[str], wanted: int) -> list[str]:
+    """Cells with values that trail text in the same cell split off, while fewer than wanted."""
+    cells = list(cells)
+    index = len(cells) - 1
+    while len(cells) < wanted and index >= 0:
+        match = _TRAILING_VALUE.match(cells[index])
+        if match and not _is_value(cells[index]):
+            cells[index : index + 1] = [match["rest"], match["value"]]
+            continue
+        index -= 1
+    return cells
+
+
+def _is_value(cell: str) -> bool:
+    return bool(_NOT_APPLICABLE.match(cell)) or weighting_from_cell(cell) is not None
+
+
+_FITS: dict[str, Callable[[str], bool]] = {
+    REF: is_cell_reference,
+    SECTION: lambda cell: 0 < len(cell.split()) <= 4 and not _is_value(cell),
+    TEXT: lambda cell: any(character.isalpha() for character in cell) or is_cell_reference(cell),
+    WEIGHTING: lambda cell: (
+        weighting_from_cell(cell) is not None
+        or bool(_NOT_APPLICABLE.match(cell) or _PASS_FAIL.search(cell))
+    ),
+    LIMIT: lambda cell: limit_from_cell(cell, "") is not None or bool(_NOT_APPLICABLE.match(cell)),
+    MANDATORY: lambda cell: len(cell.split()) <= 3,
+    RESPONSE: lambda cell: True,
+}
+
+
+def _aligned(cells: list[str], columns: list[tuple[str, str]]) -> dict[str, str]:
+    """Cells matched to columns in order, a column skipped when the next cell cannot be its."""
+    values: dict[str, str] = {}
+    position = 0
+    for kind, _ in columns:
+        if position >= len(cells):
+            break
+        if _FITS.get(kind, _FITS[RESPONSE])(cells[position]):
+            values.setdefault(kind, cells[position])
+            position += 1
+    return values
