@@ -98,9 +98,13 @@ def _running_lines(parsed: ParsedDocument) -> set[str]:
         return set()
     seen: Counter[str] = Counter()
     for page in parsed.pages:
-        # Only a page's first and last lines can be running ones; table rows never are.
-        edges = [block.text for block in page.blocks[:2] + page.blocks[-2:]]
-        seen.update({_key(text) for text in edges if CELL_SEPARATOR not in text})
+        # Only a page's first and last lines can be running ones; table rows and numbered
+        # items never are (a long tender repeats "N.1 Describe …" on every page).
+        edges = [block.text for block in (*page.blocks[:1], *page.blocks[-1:])]
+        seen.update({
+            _key(text) for text in edges
+            if CELL_SEPARATOR not in text and not leading_reference(text)
+        })  # fmt: skip
     needed = max(3, int(parsed.page_count * RUNNING_SHARE))
     return {key for key, count in seen.items() if count >= needed and len(key) < 150}
 
