@@ -113,7 +113,9 @@ def _own_sentences(text: str) -> tuple[str, list[str]]:
     return " ".join(kept), []
 
 
-def _loose_sentences(units: list[Unit], current: Unit | None, parts: list[str], line: Line) -> Unit | None:
+def _loose_sentences(
+    units: list[Unit], current: Unit | None, parts: list[str], line: Line
+) -> Unit | None:
     for sentence in parts:
         if current is not None and (current.open_ended or is_continuation(sentence)):
             current.lines.append(sentence)

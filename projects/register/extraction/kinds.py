@@ -37,10 +37,10 @@ _DOCUMENT = (
     r"appendix|schedules?\s+completed|letters?\s+of|copies|copy|documents?|plans?"
 )
 ATTACHMENT_PATTERN = re.compile(
-    rf"\b(?:attach(?:ed)?|upload(?:ed)?|enclose(?:d)?|append(?:ed)?)\b|"
-    rf"\b(?:provide|submit|supply|include|return)\s+(?:a|an|the|your|their|its|all|two|"
-    rf"signed|completed|current)?\s*(?:\w+\s+){{0,4}}?(?:copy|copies|certificates?|cvs?)\b|"
-    rf"\bcomplete\s+and\s+return\b|\bcopy\s+of\s+(?:their|your|its|the)\b",
+    r"\b(?:attach(?:ed)?|upload(?:ed)?|enclose(?:d)?|append(?:ed)?)\b|"
+    r"\b(?:provide|submit|supply|include|return)\s+(?:a|an|the|your|their|its|all|two|"
+    r"signed|completed|current)?\s*(?:\w+\s+){0,4}?(?:copy|copies|certificates?|cvs?)\b|"
+    r"\bcomplete\s+and\s+return\b|\bcopy\s+of\s+(?:their|your|its|the)\b",
     re.I,
 )
 _ANSWER_VERB = re.compile(r"\b(?:describe|explain|how|outline|demonstrate|set\s+out)\b", re.I)
@@ -56,11 +56,13 @@ MANDATORY = re.compile(
     re.I,
 )
 NOT_AN_OBLIGATION = re.compile(r"\b(?:must|shall)\s+not\s+be\s+(?:construed|taken)\b", re.I)
-DEFINITION = re.compile(r"^[“\"‘']?[A-Z][\w\s\-]{0,40}[”\"’']?\s+(?:means|shall\s+mean|has\s+the\s+meaning)\b")
+DEFINITION = re.compile(
+    r"^[“\"\u2018']?[A-Z][\w\s\-]{0,40}[”\"\u2019']?\s+(?:means|shall\s+mean|has\s+the\s+meaning)\b"
+)
 LEAD_IN = re.compile(r"^(?:the\s+following|as\s+follows|below\s+(?:is|are))\b", re.I)
 # Sentences that carry on the item before them: guidance, limits, weightings, lists.
 CONTINUATION = re.compile(
-    r"^(?:[•▪◦●\-–*]\s|\(|(?-i:[a-z])|(?:your|the)\s+(?:response|answer|submission)s?\b|"
+    r"^(?:[•▪◦●\-\u2013*]\s|\(|(?-i:[a-z])|(?:your|the)\s+(?:response|answer|submission)s?\b|"
     r"responses?\s+(?:should|must|are|will|is)\b|you\s+should\b|(?:please\s+)?include\b|"
     r"this\s+should\b|in\s+particular\b|for\s+example\b|e\.g\.|bidders\s+should\s+(?:include|"
     r"cover|address|refer)|(?:max(?:imum)?|up\s+to|no\s+more\s+than|word|page|character|"
@@ -100,7 +102,9 @@ def is_definition(sentence: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])[\s]+(?=[“\"(A-Z•▪])")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|no|approx|incl|excl|st|mr|mrs|ms|dr|vs|cf)\.$", re.I)
+_ABBREVIATION = re.compile(
+    r"\b(?:e\.g|i\.e|etc|no|approx|incl|excl|st|mr|mrs|ms|dr|vs|cf)\.$", re.I
+)
 
 
 def sentences(text: str) -> list[str]:

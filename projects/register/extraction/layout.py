@@ -70,7 +70,9 @@ def lines_of(parsed: ParsedDocument) -> list[Line]:
     return lines
 
 
-def _body_lines(lines: list[Line], text: str, page: int, section: str, reference: str) -> list[Line]:
+def _body_lines(
+    lines: list[Line], text: str, page: int, section: str, reference: str
+) -> list[Line]:
     previous = lines[-1] if lines else None
     if (
         previous is not None

@@ -28,7 +28,7 @@ LIMIT_PATTERNS = (
     ),
     # "word count: 750", "Word limit - 500", "page limit of 4", "character limit 2000"
     re.compile(
-        r"\b(?P<unit>word|character|page)\s+(?:limit|count)s?\s*(?:is|of|[:=\-–])?\s*"
+        r"\b(?P<unit>word|character|page)\s+(?:limit|count)s?\s*(?:is|of|[:=\-\u2013])?\s*"
         r"(?P<value>\d{1,3}(?:,\d{3})+|\d+)\b",
         re.I,
     ),

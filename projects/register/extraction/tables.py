@@ -9,12 +9,14 @@ map. Parsers drop empty cells and a PDF may run two narrow cells together ("5% |
 columns in order by what they hold, skipping columns left empty.
 """
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
+from documents.ingest.parsed import CELL_SEPARATOR
 from projects.register.extraction.kinds import QUESTION
 from projects.register.extraction.kinds import REQUIREMENT
 from projects.register.extraction.kinds import classify
@@ -50,7 +52,7 @@ _TRAILING_VALUE = re.compile(
     r"\d[\d,]*(?:\s*(?:words|pages|characters))?)$",
     re.I,
 )
-_NOT_APPLICABLE = re.compile(r"^(?:n/?a|-|–|none|nil|tbc)$", re.I)
+_NOT_APPLICABLE = re.compile(r"^(?:n/?a|-|\u2013|none|nil|tbc)$", re.I)
 _PASS_FAIL = re.compile(r"pass\s*/\s*fail|^(?:yes|mandatory|m)$", re.I)
 
 
@@ -80,6 +82,11 @@ def read_tables(lines: list[Line]) -> TableFindings:
     findings = TableFindings()
     columns: list[tuple[str, str]] | None = None
     for index, line in enumerate(lines):
+        if not line.is_row and columns and (cells := _numbered_row(line.text)):
+            # A PDF row whose first cell is a number ("1.3 | 6%") reaches us as plain text.
+            findings.consumed.add(index)
+            _read_row(dataclasses.replace(line, text=CELL_SEPARATOR.join(cells)), columns, findings)
+            continue
         if not line.is_row:
             columns = None
             continue
@@ -140,6 +147,15 @@ def _read_row(line: Line, columns: list[tuple[str, str]], findings: TableFinding
             weighting=weighting if weighting is not None else find_weighting(text),
         )
     )
+
+
+def _numbered_row(text: str) -> list[str] | None:
+    """The cells of a line that starts with a reference and ends with a value, or None."""
+    found = leading_reference(text)
+    if not found or found[2] or not _TRAILING_VALUE.match(text):
+        return None
+    match = _TRAILING_VALUE.match(found[1])
+    return [found[0], match["rest"], match["value"]] if match else [found[0], found[1]]
 
 
 def _split_cells(cells: list[str], wanted: int) -> list[str]:

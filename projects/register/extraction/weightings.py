@@ -8,7 +8,9 @@ from decimal import InvalidOperation
 
 _NUMBER = r"(?P<value>\d{1,3}(?:\.\d{1,2})?)"
 WEIGHTING_PATTERNS = (
-    re.compile(rf"\bweight(?:ing|ed)?s?\s*(?:is|of|at|=|:|-|–)?\s*{_NUMBER}\s*(?:%|per\s*cent)?", re.I),
+    re.compile(
+        rf"\bweight(?:ing|ed)?s?\s*(?:is|of|at|=|:|-|\u2013)?\s*{_NUMBER}\s*(?:%|per\s*cent)?", re.I
+    ),
     re.compile(
         rf"\b{_NUMBER}\s*(?:%|per\s*cent)\s*(?:weighting|weighted|of\s+the\s+(?:total|overall|"
         rf"quality|technical)\s+(?:score|marks?|evaluation))",

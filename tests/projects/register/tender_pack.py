@@ -81,15 +81,17 @@ ITT: tuple[Part, ...] = (
     "The successful contractor shall provide a staffed helpdesk 24 hours a day, 365 days a year.",
     "All engineers working on council sites must hold a valid CSCS card.",
     Heading("2. Timetable"),
-    Table((
-        ("Activity", "Date"),
-        ("Publication of the invitation to tender", "18 January 2027"),
-        ("Deadline for clarification questions", "12:00 on 15/02/2027"),
-        ("Tender return deadline", "12:00 noon on 1 March 2027"),
-        ("Bidder presentations", "Monday 22nd March 2027 at 10:00"),
-        ("Contract award", "30 April 2027"),
-        ("Contract start date", "2027-10-01"),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Activity", "Date"),
+            ("Publication of the invitation to tender", "18 January 2027"),
+            ("Deadline for clarification questions", "12:00 on 15/02/2027"),
+            ("Tender return deadline", "12:00 noon on 1 March 2027"),
+            ("Bidder presentations", "Monday 22nd March 2027 at 10:00"),
+            ("Contract award", "30 April 2027"),
+            ("Contract start date", "2027-10-01"),
+        )
+    ),
     Heading("3. Instructions to bidders"),
     "3.1 Tenders must be submitted through the Council's e-tendering portal no later than the "
     "tender return deadline. Late tenders will be excluded.",
@@ -132,8 +134,7 @@ ITT: tuple[Part, ...] = (
     "• how you will minimise disruption to building users.",
     "6.1.2 How will you manage reactive repairs so that emergency call-outs are attended within "
     "two hours? Your response must not exceed 500 words.",
-    "6.1.3 Explain your approach to the helpdesk, including out-of-hours cover. Maximum 750 "
-    "words.",
+    "6.1.3 Explain your approach to the helpdesk, including out-of-hours cover. Maximum 750 words.",
     Heading("6.2 Mobilisation"),
     "Answer both parts; each part is scored separately.",
     "(a) Set out your mobilisation plan for the first 90 days of the contract, with its key "
@@ -156,36 +157,66 @@ ITT: tuple[Part, ...] = (
     "with a named referee for each. Weighting: 5%",
     Heading("7. Questionnaire"),
     "Answer each question in the Response column of the table below.",
-    Table((
-        ("Ref", "Question", "Weighting", "Word limit", "Response"),
-        ("Q1", "Describe your approach to health and safety management on council sites, "
-               "including how you will manage subcontractors.", "10%", "750", ""),
-        ("Q2", "What measures will you take to reduce energy consumption in the buildings you "
-               "maintain?", "10%", "500", ""),
-        ("Q3", "Explain how you will use your CAFM system to give the Council real-time "
-               "information on jobs and assets.", "5%", "400", ""),
-        ("Q4", "Please state your proposed approach to continuous improvement over the contract "
-               "term.", "5%", "300", ""),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Ref", "Question", "Weighting", "Word limit", "Response"),
+            (
+                "Q1",
+                "Describe your approach to health and safety management on council sites, "
+                "including how you will manage subcontractors.",
+                "10%",
+                "750",
+                "",
+            ),
+            (
+                "Q2",
+                "What measures will you take to reduce energy consumption in the buildings you "
+                "maintain?",
+                "10%",
+                "500",
+                "",
+            ),
+            (
+                "Q3",
+                "Explain how you will use your CAFM system to give the Council real-time "
+                "information on jobs and assets.",
+                "5%",
+                "400",
+                "",
+            ),
+            (
+                "Q4",
+                "Please state your proposed approach to continuous improvement over the contract "
+                "term.",
+                "5%",
+                "300",
+                "",
+            ),
+        )
+    ),
     Heading("8. Evaluation"),
     "Quality carries 60% and price 40% of the total score. The quality questions in section 6 "
     "are weighted as follows:",
-    Table((
-        ("Question", "Weighting"),
-        ("6.1.1", "10%"),
-        ("6.1.2", "5%"),
-        ("6.1.3", "5%"),
-        ("6.2(a)", "5%"),
-        ("6.2(b)", "5%"),
-        ("6.4.1", "5%"),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Question", "Weighting"),
+            ("6.1.1", "10%"),
+            ("6.1.2", "5%"),
+            ("6.1.3", "5%"),
+            ("6.2(a)", "5%"),
+            ("6.2(b)", "5%"),
+            ("6.4.1", "5%"),
+        )
+    ),
     "Each question is scored from 0 to 4 using the scoring guidance below.",
-    Table((
-        ("Score", "Description"),
-        ("4", "Excellent: a comprehensive response that fully meets the requirement."),
-        ("2", "Satisfactory: a response that meets most of the requirement with minor gaps."),
-        ("0", "Unacceptable: no response, or a response that does not address the question."),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Score", "Description"),
+            ("4", "Excellent: a comprehensive response that fully meets the requirement."),
+            ("2", "Satisfactory: a response that meets most of the requirement with minor gaps."),
+            ("0", "Unacceptable: no response, or a response that does not address the question."),
+        )
+    ),
 )
 
 ITT_ITEMS: tuple[Expected, ...] = (
@@ -270,8 +301,7 @@ PART_B: tuple[Part, ...] = (
     "staff arrive.",
     "B.1.2 The Contractor must use cleaning products that carry the UK Ecolabel or an equivalent "
     "mark.",
-    "B.1.3 Can the Contractor carry out a deep clean of any building within 24 hours of a "
-    "request?",
+    "B.1.3 Can the Contractor carry out a deep clean of any building within 24 hours of a request?",
     "The Council will provide storage space for cleaning equipment at each site.",
     "“Core hours” means 08:00 to 18:00, Monday to Friday.",
     "Washroom consumables must be replenished at least twice a day in buildings open to the "
@@ -291,21 +321,30 @@ PART_B: tuple[Part, ...] = (
     "B.2.5 Demonstrate your commitment to environmental sustainability in the cleaning service. "
     "Up to 2 pages.",
     Heading("B.3 Supplementary questions"),
-    Table((
-        ("Ref", "Question", "Weighting", "Word limit"),
-        ("B.3.1", "Confirm you accept the Council's terms and conditions.", "Pass/Fail", "N/A"),
-        ("B.3.2", "How will you keep the service running during industrial action?", "5%", "250"),
-        ("B.3.3", "Describe how you will handle lost property found by cleaners.", "5%", "200"),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Ref", "Question", "Weighting", "Word limit"),
+            ("B.3.1", "Confirm you accept the Council's terms and conditions.", "Pass/Fail", "N/A"),
+            (
+                "B.3.2",
+                "How will you keep the service running during industrial action?",
+                "5%",
+                "250",
+            ),
+            ("B.3.3", "Describe how you will handle lost property found by cleaners.", "5%", "200"),
+        )
+    ),
     Heading("B.4 Evaluation"),
     "The technical questions are weighted as follows:",
-    Table((
-        ("Question", "Weighting"),
-        ("B.2.2", "10%"),
-        ("B.2.3", "5%"),
-        ("B.2.4", "5%"),
-        ("B.2.5", "10%"),
-    )),  # fmt: skip
+    Table(
+        (
+            ("Question", "Weighting"),
+            ("B.2.2", "10%"),
+            ("B.2.3", "5%"),
+            ("B.2.4", "5%"),
+            ("B.2.5", "10%"),
+        )
+    ),
     Heading("Appendix 1 Key dates"),
     "Clarification questions must be submitted through the portal by 5pm on 12 April 2027.",
     "The deadline for tender return is 17:00 on Monday 3rd May 2027.",
