@@ -483,8 +483,8 @@ def questionnaire_xlsx() -> bytes:
             response.data_type = "s"  # text that looks like a formula, never evaluated
     requirements = workbook.create_sheet("Mandatory requirements")
     requirements.append(REQUIREMENTS_HEADER)
-    for row in REQUIREMENTS_ROWS:
-        requirements.append(row)
+    for requirement in REQUIREMENTS_ROWS:
+        requirements.append(requirement)
     return _save(workbook)
 
 

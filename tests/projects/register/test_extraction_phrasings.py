@@ -134,7 +134,7 @@ def test_contents_lines_headings_and_definitions_are_not_items() -> None:
 
 def test_running_headers_and_page_numbers_are_not_items() -> None:
     header = "Northbridge Council - ITT 014 - Bidders must read every page"
-    pages = [[header, f"{n}.1 Describe item {n} of the service. Maximum 300 words.", f"Page {n} of 5"]
+    pages: list[list[str | Block]] = [[header, f"{n}.1 Describe item {n} of the service. Maximum 300 words.", f"Page {n} of 5"]
              for n in range(1, 6)]  # fmt: skip
     result = extract(document(*pages))
     assert [item.reference for item in result.items] == ["1.1", "2.1", "3.1", "4.1", "5.1"]
