@@ -42,10 +42,11 @@ def extract(parsed: ParsedDocument) -> Extraction:
     """The items and key dates ``parsed`` states, in document order, each item once."""
     lines = lines_of(parsed)
     tables = read_tables(lines)
-    found = [item for unit in body_units(lines, tables.consumed) if (item := _from_unit(unit))]
-    found.extend(_from_row(row) for row in tables.rows)
-    found.sort(key=lambda item: item.page)  # stable: document order within a page
-    items = _merged(_weighted(found, tables.weightings))
+    units = body_units(lines, tables.consumed)
+    found = [(unit.origin.position, item) for unit in units if (item := _from_unit(unit))]
+    found.extend((row.position, _from_row(row)) for row in tables.rows)
+    found.sort(key=lambda pair: pair[0])  # stable: document order
+    items = _merged(_weighted([item for _, item in found], tables.weightings))
     return Extraction(items=tuple(items), dates=tuple(find_dates(lines)))
 
 

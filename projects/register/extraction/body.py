@@ -34,10 +34,17 @@ class Unit:
 
     reference: str
     lines: list[str]
-    page: int
-    section: str
+    origin: Line
     numbered: bool
     sub_item: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.origin.page
+
+    @property
+    def section(self) -> str:
+        return self.origin.section
 
     @property
     def text(self) -> str:
@@ -72,7 +79,7 @@ def body_units(lines: list[Line], skip: set[int]) -> list[Unit]:
         if numbered:
             reference, rest = numbered[0], numbered[1]
             kept, left = _own_sentences(rest)
-            current = parent = Unit(reference, [kept], line.page, line.section, numbered=True)
+            current = parent = Unit(reference, [kept], line, numbered=True)
             units.append(current)
             if left:
                 current = _loose_sentences(units, None, left, line)
@@ -93,8 +100,8 @@ def _sub_item(
             current.lines.append(line.text)
         return current
     base = parent.reference if parent is not None else line.section_reference
-    unit = Unit(f"{base}{letter}" if base else letter, [rest], line.page, line.section,
-                numbered=bool(base), sub_item=True)  # fmt: skip
+    reference = f"{base}{letter}" if base else letter
+    unit = Unit(reference, [rest], line, numbered=bool(base), sub_item=True)
     units.append(unit)
     return unit
 
@@ -120,7 +127,7 @@ def _loose_sentences(
         if current is not None and (current.open_ended or is_continuation(sentence)):
             current.lines.append(sentence)
         elif classify(sentence) is not None and not is_definition(sentence):
-            current = Unit("", [sentence], line.page, line.section, numbered=False)
+            current = Unit("", [sentence], line, numbered=False)
             units.append(current)
         else:
             current = None
@@ -130,5 +137,5 @@ def _loose_sentences(
 def _row_unit(line: Line) -> Unit:
     cells = line.cells
     if len(cells) > 1 and (found := leading_reference(f"{cells[0]} x")) and not found[2]:
-        return Unit(found[0], ["; ".join(cells[1:])], line.page, line.section, numbered=True)
-    return Unit("", ["; ".join(cells)], line.page, line.section, numbered=False)
+        return Unit(found[0], ["; ".join(cells[1:])], line, numbered=True)
+    return Unit("", ["; ".join(cells)], line, numbered=False)

@@ -7,6 +7,7 @@ parser let through). Body text a PDF broke mid-sentence ("… Maximum" / "500 wo
 again, and blocks in which a PDF ran several numbered paragraphs together are split.
 """
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Line:
     heading_level: int = 0
     section: str = ""
     section_reference: str = ""  # the reference of the nearest numbered heading
+    position: int = 0  # in the document's stream of lines
 
     @property
     def is_heading(self) -> bool:
@@ -67,7 +69,7 @@ def lines_of(parsed: ParsedDocument) -> list[Line]:
             if contents_level or is_contents_line(text):
                 continue
             lines.extend(_body_lines(lines, text, page.number, section, reference))
-    return lines
+    return [dataclasses.replace(line, position=index) for index, line in enumerate(lines)]
 
 
 def _body_lines(

@@ -68,6 +68,7 @@ class TableRow:
     mandatory: bool
     limit: tuple[int, str] | None
     weighting: Decimal | None
+    position: int = 0
 
 
 @dataclass
@@ -79,25 +80,73 @@ class TableFindings:
 
 def read_tables(lines: list[Line]) -> TableFindings:
     """Every question table's rows and every reference's weighting from evaluation tables."""
-    findings = TableFindings()
-    columns: list[tuple[str, str]] | None = None
+    reader = _TableReader(TableFindings())
     for index, line in enumerate(lines):
-        if not line.is_row and columns and (cells := _numbered_row(line.text)):
-            # A PDF row whose first cell is a number ("1.3 | 6%") reaches us as plain text.
-            findings.consumed.add(index)
-            _read_row(dataclasses.replace(line, text=CELL_SEPARATOR.join(cells)), columns, findings)
-            continue
-        if not line.is_row:
-            columns = None
-            continue
-        header = header_columns(line.cells)
+        reader.read(index, line, lines[index + 1] if index + 1 < len(lines) else None)
+    reader.flush()
+    return reader.findings
+
+
+@dataclass
+class _TableReader:
+    """Reads table rows under a header row. A PDF may hand a row over in pieces: a row whose
+    first cell is a number as plain text ("1.3 6%"), a question cell wrapped over several lines
+    with its values on a row of their own ("10% | 750"); the pieces are put back together."""
+
+    findings: TableFindings
+    columns: list[tuple[str, str]] | None = None
+    pending: tuple[Line, list[str]] | None = None
+
+    def read(self, index: int, line: Line, following: Line | None) -> None:
+        if line.is_heading:
+            self.close()
+            return
+        header = header_columns(line.cells) if line.is_row else None
         if header:
-            columns = header
-            findings.consumed.add(index)
-        elif columns:
-            findings.consumed.add(index)
-            _read_row(line, columns, findings)
-    return findings
+            self.flush()
+            self.columns = header
+        elif not self.columns:
+            return
+        elif line.is_row and self._incomplete() and _values_only(line.cells):
+            self.pending[1].extend(line.cells)
+            self.flush()
+        elif line.is_row:
+            self.flush()
+            self.pending = (line, list(line.cells))
+        elif not self._read_text(line, following):
+            self.close()
+            return
+        self.findings.consumed.add(index)
+
+    def _read_text(self, line: Line, following: Line | None) -> bool:
+        """Take a plain line as (part of) a row when it reads as one; False when it does not."""
+        values_follow = following is not None and following.is_row and _values_only(following.cells)
+        found = leading_reference(line.text)
+        if found and not found[2] and (values_follow or _TRAILING_VALUE.match(line.text)):
+            self.flush()
+            self.pending = (line, [found[0], found[1]])
+            return True
+        if self.pending and (values_follow or line.text[:1].islower()):
+            cells = self.pending[1]
+            last_text = max(i for i, cell in enumerate(cells) if not _is_value(cell))
+            cells[last_text] = f"{cells[last_text]} {line.text}"
+            return True
+        return False
+
+    def _incomplete(self) -> bool:
+        """A row is waiting for the values a PDF set on a line of their own."""
+        return bool(self.pending and self.columns and len(self.pending[1]) < len(self.columns))
+
+    def flush(self) -> None:
+        if self.pending and self.columns:
+            line, cells = self.pending
+            row = dataclasses.replace(line, text=CELL_SEPARATOR.join(cells))
+            _read_row(row, self.columns, self.findings)
+        self.pending = None
+
+    def close(self) -> None:
+        self.flush()
+        self.columns = None
 
 
 def header_columns(cells: list[str]) -> list[tuple[str, str]] | None:
@@ -145,17 +194,16 @@ def _read_row(line: Line, columns: list[tuple[str, str]], findings: TableFinding
             mandatory=bool(_PASS_FAIL.search(marker)) or is_mandatory(line.text, kind),
             limit=limit or find_limit(text),
             weighting=weighting if weighting is not None else find_weighting(text),
+            position=line.position,
         )
     )
 
 
-def _numbered_row(text: str) -> list[str] | None:
-    """The cells of a line that starts with a reference and ends with a value, or None."""
-    found = leading_reference(text)
-    if not found or found[2] or not _TRAILING_VALUE.match(text):
-        return None
-    match = _TRAILING_VALUE.match(found[1])
-    return [found[0], match["rest"], match["value"]] if match else [found[0], found[1]]
+def _values_only(cells: list[str]) -> bool:
+    """A row of weightings, limits and marks only (the rest of a wrapped PDF row)."""
+    return all(
+        _is_value(cell) or _PASS_FAIL.search(cell) or limit_from_cell(cell, "") for cell in cells
+    )
 
 
 def _split_cells(cells: list[str], wanted: int) -> list[str]:
