@@ -11,7 +11,9 @@ separate item, referenced "3.2(a)", when it can be answered on its own (it asks,
 obliges — "(a) Set out your mobilisation plan …"); the parent is then an item only if it asks
 something itself. A sub-item that only lists what to cover or hold ("(a) local employment;")
 is guidance and stays in its parent's text. A sub-item straight under a numbered heading
-("6.2 Mobilisation" then "(a) …") takes the heading's number as its parent.
+("6.2 Mobilisation" then "(a) …") takes the heading's number as its parent, and so does the
+only question under a numbered heading that numbers nothing else ("3.2 Mobilisation plan",
+then "Describe your plan …" becomes 3.2).
 
 Inside one block, sentences after a numbered item's first stay with it until a definition, or
 until an obligation or question follows a sentence unrelated to the item (PDFs run single-line
@@ -20,6 +22,7 @@ paragraphs together, so the next requirement may share the block).
 
 from dataclasses import dataclass
 
+from projects.register.extraction.kinds import QUESTION
 from projects.register.extraction.kinds import classify
 from projects.register.extraction.kinds import is_continuation
 from projects.register.extraction.kinds import is_definition
@@ -88,7 +91,20 @@ def body_units(lines: list[Line], skip: set[int]) -> list[Unit]:
         current = _loose_sentences(units, current, sentences(line.text), line)
         if current is None or not current.numbered:
             parent = parent if current is None else None
+    _number_by_heading(units)
     return units
+
+
+def _number_by_heading(units: list[Unit]) -> None:
+    """The one question under a numbered heading that numbers nothing else ("3.2 Mobilisation
+    plan", then "Describe your plan …") takes the heading's number."""
+    sections: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        sections.setdefault((unit.section, unit.origin.section_reference), []).append(unit)
+    for (_, reference), members in sections.items():
+        questions = [unit for unit in members if classify(unit.text) == QUESTION]
+        if reference and len(questions) == 1 and not any(unit.numbered for unit in members):
+            questions[0].reference, questions[0].numbered = reference, True
 
 
 def _sub_item(

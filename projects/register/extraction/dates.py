@@ -36,7 +36,9 @@ KIND_WORDS = (
                             r"deadline|\bdeadline\s+for\s+(?:tenders?|submissions?|responses?|"
                             r"receipt)|\bclosing\s+date|\breturn\s+(?:date|deadline)|"
                             r"\b(?:tenders?|responses?|bids?)\s+(?:must|should)\s+be\s+"
-                            r"(?:submitted|returned|received)\s+(?:by|no\s+later)", re.I)),
+                            r"(?:submitted|returned|received)\s+(?:by|no\s+later)|"
+                            r"\bsubmit\w*\s+(?:their|your|its|the|a)?\s*(?:response|tender|"
+                            r"bid|submission)s?\b", re.I)),
 )  # fmt: skip
 _MONTHS = {
     name: number

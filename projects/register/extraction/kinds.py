@@ -43,6 +43,8 @@ ATTACHMENT_PATTERN = re.compile(
     r"\bcomplete\s+and\s+return\b|\bcopy\s+of\s+(?:their|your|its|the)\b",
     re.I,
 )
+# Evidence kept to show when asked is a condition of the contract, not a document to return.
+ON_REQUEST = re.compile(r"\b(?:on|upon)\s+request\b|\bif\s+(?:requested|asked)\b", re.I)
 _ANSWER_VERB = re.compile(r"\b(?:describe|explain|how|outline|demonstrate|set\s+out)\b", re.I)
 OBLIGATION = re.compile(
     r"\b(?:must|shall|mandatory|required\s+to|is\s+required|are\s+required|pass\s*/\s*fail|"
@@ -54,6 +56,10 @@ MANDATORY = re.compile(
     r"\b(?:must|shall|mandatory|pass\s*/\s*fail|required|will\s+be\s+(?:excluded|"
     r"disqualified|rejected))\b",
     re.I,
+)
+# A question is mandatory when it is pass/fail, or a confirmation bidders must give.
+MANDATORY_QUESTION = re.compile(
+    r"pass\s*/\s*fail|\bmandatory\b|\b(?:must|shall)\s+(?:confirm|declare)\b", re.I
 )
 NOT_AN_OBLIGATION = re.compile(r"\b(?:must|shall)\s+not\s+be\s+(?:construed|taken)\b", re.I)
 DEFINITION = re.compile(
@@ -77,7 +83,11 @@ def classify(text: str) -> str | None:
     first = first_sentence(text)
     if DEFINITION.match(first) or LEAD_IN.match(first):
         return None
-    if ATTACHMENT_PATTERN.search(first) and not _ANSWER_VERB.search(first):
+    if (
+        ATTACHMENT_PATTERN.search(first)
+        and not _ANSWER_VERB.search(first)
+        and not ON_REQUEST.search(first)
+    ):
         return ATTACHMENT
     if "?" in first or INSTRUCTION.match(first) or LATE_INSTRUCTION.search(first):
         return QUESTION
@@ -89,7 +99,7 @@ def classify(text: str) -> str | None:
 def is_mandatory(text: str, kind: str) -> bool:
     """Pass/fail, must, shall, mandatory: the bid fails without it."""
     if kind == QUESTION:
-        return bool(re.search(r"pass\s*/\s*fail|mandatory", text, re.I))
+        return bool(MANDATORY_QUESTION.search(text))
     return bool(MANDATORY.search(text))
 
 
@@ -101,7 +111,8 @@ def is_definition(sentence: str) -> bool:
     return bool(DEFINITION.match(sentence.strip()))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.?!])[\s]+(?=[“\"(A-Z•▪])")
+# A sentence ends at . ? ! (or at a closing bracket such as "(Max 500 words)") before a capital.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[“\"(A-Z•▪])|(?<=\))\s+(?=[A-Z])")
 _ABBREVIATION = re.compile(
     r"\b(?:e\.g|i\.e|etc|no|approx|incl|excl|st|mr|mrs|ms|dr|vs|cf)\.$", re.I
 )

@@ -2,6 +2,7 @@
 what must never become an item (contents lines, running headers and footers, definitions)."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,12 +10,17 @@ import pytest
 from documents.ingest.parsed import Block
 from documents.ingest.parsed import Page
 from documents.ingest.parsed import ParsedDocument
+from documents.ingest.parsers import parse
+from documents.ingest.validation import FileKind
 from projects.register.extraction import extract
 from projects.register.extraction.dates import parse_date
 from projects.register.extraction.dates import parse_time
 from projects.register.extraction.limits import find_limit
 from projects.register.extraction.numbering import leading_reference
 from projects.register.extraction.weightings import find_weighting
+from tests.documents.files import Heading
+from tests.documents.files import Table
+from tests.projects.register import tender_pack as pack
 
 
 def document(*pages: list[str | Block]) -> ParsedDocument:
@@ -195,3 +201,57 @@ def test_information_to_bidders_is_not_an_item() -> None:
         "The following requirements are assessed on a pass/fail basis.",
     ]))  # fmt: skip
     assert result.items == ()
+
+
+def test_a_pdf_question_table_with_wrapped_cells_and_numbered_rows_is_read_row_by_row() -> None:
+    parts: list[pack.Part] = [
+        Heading("7. Questionnaire"),
+        Table((
+            ("Ref", "Question", "Weighting", "Word limit"),
+            ("7.1", "Describe your approach to health and safety management on council sites, "
+                    "including how you will manage subcontractors and visitors, and how "
+                    "incidents are reported to the Council.", "10%", "750"),
+            ("7.2", "What measures will you take to reduce energy use?", "5%", "500"),
+        )),
+        "7.3 Explain your approach to social value. Maximum 300 words.",
+    ]  # fmt: skip
+    result = extract(parse(FileKind.PDF, io.BytesIO(pack.pdf_of(parts))))
+    found = [(i.reference, i.limit_value, i.weighting) for i in result.items]
+    assert found == [("7.1", 750, 10), ("7.2", 500, 5), ("7.3", 300, None)]
+    assert result.items[0].text.endswith("how incidents are reported to the Council.")
+
+
+def test_the_only_question_under_a_numbered_heading_takes_its_number() -> None:
+    result = extract(document([
+        Block("8. Mobilisation plan", 1),
+        "Describe your mobilisation plan for the first 90 days. (Max 500 words) Please attach a "
+        "copy of your mobilisation plan template.",
+    ]))  # fmt: skip
+    assert [(i.reference, i.kind, i.limit_value) for i in result.items] == [
+        ("8", "question", 500),
+        ("", "attachment", None),
+    ]
+
+
+def test_evidence_held_for_inspection_is_a_requirement_not_an_attachment() -> None:
+    (item,) = extract(document([
+        "Bidders must hold public liability insurance of at least £10 million and provide the "
+        "certificates on request."
+    ])).items  # fmt: skip
+    assert (item.kind, item.mandatory) == ("requirement", True)
+
+
+def test_a_confirmation_bidders_must_give_is_a_mandatory_question() -> None:
+    (item,) = extract(
+        document(["1.6 Bidders must confirm that staff are paid the Living Wage."])
+    ).items
+    assert (item.kind, item.mandatory) == ("question", True)
+
+
+def test_the_submission_deadline_is_read_from_an_instruction_to_submit() -> None:
+    (date,) = extract(document([
+        "1.1 Bidders must submit their response through the portal by 12:00 noon on 14 March 2026."
+    ])).dates  # fmt: skip
+    assert (date.kind, date.date, date.time) == (
+        "submission_deadline", dt.date(2026, 3, 14), dt.time(12, 0),
+    )  # fmt: skip
