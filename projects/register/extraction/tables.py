@@ -107,7 +107,7 @@ class _TableReader:
             self.columns = header
         elif not self.columns:
             return
-        elif line.is_row and self._incomplete() and _values_only(line.cells):
+        elif line.is_row and self.pending and self._incomplete() and _values_only(line.cells):
             self.pending[1].extend(line.cells)
             self.flush()
         elif line.is_row:
