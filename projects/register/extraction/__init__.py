@@ -55,7 +55,11 @@ def _from_unit(unit: Unit) -> ExtractedItem | None:
     kind = classify(text)
     if kind is None:
         return None
-    limit = find_limit(text)
+    limit, weighting = find_limit(text), find_weighting(text)
+    if unit.reference and unit.reference == unit.origin.section_reference:
+        # Numbered by its heading ("3.2 Mobilisation (15%, max 500 words)"): so are its terms.
+        limit = limit or find_limit(unit.section)
+        weighting = weighting if weighting is not None else find_weighting(unit.section)
     if unit.numbered:
         confidence = CONFIDENCE_NUMBERED_QUESTION if kind == QUESTION else CONFIDENCE_NUMBERED
     else:
@@ -69,7 +73,7 @@ def _from_unit(unit: Unit) -> ExtractedItem | None:
         mandatory=is_mandatory(text, kind),
         limit_value=limit[0] if limit else None,
         limit_unit=limit[1] if limit else "",
-        weighting=find_weighting(text),
+        weighting=weighting,
         confidence=confidence,
     )
 

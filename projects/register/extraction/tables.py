@@ -52,6 +52,7 @@ _TRAILING_VALUE = re.compile(
     r"\d[\d,]*(?:\s*(?:words|pages|characters))?)$",
     re.I,
 )
+SHORT_TITLE_WORDS = 8
 _NOT_APPLICABLE = re.compile(r"^(?:n/?a|-|\u2013|none|nil|tbc)$", re.I)
 _PASS_FAIL = re.compile(r"pass\s*/\s*fail|^(?:yes|mandatory|m)$", re.I)
 
@@ -173,6 +174,8 @@ def _read_row(line: Line, columns: list[tuple[str, str]], findings: TableFinding
     if text and not reference and (found := leading_reference(text)) and not found[2]:
         reference, text = found[0], found[1]
     weighting = weighting_from_cell(values[WEIGHTING]) if WEIGHTING in values else None
+    if _names_only(text, columns):  # an evaluation table: "3.1 Mobilisation | 15%"
+        text = ""
     if not text:
         if reference and weighting is not None:
             findings.weightings.setdefault(reference, weighting)
@@ -196,6 +199,18 @@ def _read_row(line: Line, columns: list[tuple[str, str]], findings: TableFinding
             weighting=weighting if weighting is not None else find_weighting(text),
             position=line.position,
         )
+    )
+
+
+def _names_only(text: str, columns: list[tuple[str, str]]) -> bool:
+    """In a table of weightings alone (no limit or response column), a short title that asks
+    nothing names a question rather than being one."""
+    kinds = {kind for kind, _ in columns}
+    return (
+        bool(text)
+        and kinds <= {REF, TEXT, WEIGHTING, SECTION}
+        and len(text.split()) <= SHORT_TITLE_WORDS
+        and classify(text) is None
     )
 
 

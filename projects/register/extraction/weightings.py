@@ -17,7 +17,9 @@ WEIGHTING_PATTERNS = (
         re.I,
     ),
     # "(15%)" standing alone in brackets, as question titles carry it.
-    re.compile(rf"\(\s*{_NUMBER}\s*%\s*\)"),
+    re.compile(rf"\(\s*{_NUMBER}\s*%\s*[),;]"),
+    # "Mobilisation plan - 15%" or "… your plan. 15%": a percentage closing the item on its own.
+    re.compile(rf"(?:^|[.?!:\-\u2013|]\s*){_NUMBER}\s*%\s*$"),
 )
 _CELL = re.compile(rf"^\s*{_NUMBER}\s*(?:%|per\s*cent|points|marks)?\s*$", re.I)
 

@@ -255,3 +255,25 @@ def test_the_submission_deadline_is_read_from_an_instruction_to_submit() -> None
     assert (date.kind, date.date, date.time) == (
         "submission_deadline", dt.date(2026, 3, 14), dt.time(12, 0),
     )  # fmt: skip
+
+
+def test_an_evaluation_table_before_the_questions_names_them_without_replacing_them() -> None:
+    result = extract(document(
+        [Block("Evaluation", 1), "Question | Weighting", "3.1 Mobilisation | 15%",
+         "3.2 Social value | 10%"],
+        [Block("3. Quality", 1), "3.1 Describe your mobilisation plan. Maximum 500 words.",
+         "3.2 Explain your social value offer - 10%"],
+    ))  # fmt: skip
+    items = {item.reference: item for item in result.items}
+    assert set(items) == {"3.1", "3.2"}
+    assert items["3.1"].text.startswith("Describe your mobilisation plan")
+    assert (items["3.1"].weighting, items["3.2"].weighting) == (15, 10)
+
+
+def test_a_question_numbered_by_its_heading_takes_the_headings_weighting_and_limit() -> None:
+    result = extract(document([
+        Block("Question 4: Mobilisation (15%, maximum 750 words)", 2),
+        "Describe how you will mobilise the contract in its first 90 days.",
+    ]))  # fmt: skip
+    (item,) = result.items
+    assert (item.reference, item.weighting, item.limit_value) == ("Q4", 15, 750)
