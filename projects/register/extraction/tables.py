@@ -53,6 +53,7 @@ _TRAILING_VALUE = re.compile(
     re.I,
 )
 SHORT_TITLE_WORDS = 8
+MAX_HEADER_CELL = 40
 _NOT_APPLICABLE = re.compile(r"^(?:n/?a|-|\u2013|none|nil|tbc)$", re.I)
 _PASS_FAIL = re.compile(r"pass\s*/\s*fail|^(?:yes|mandatory|m)$", re.I)
 
@@ -152,6 +153,8 @@ class _TableReader:
 
 def header_columns(cells: list[str]) -> list[tuple[str, str]] | None:
     """The columns (kind, header text) a header row names, or None if the row is not one."""
+    if any(len(cell) > MAX_HEADER_CELL for cell in cells):
+        return None
     columns: list[tuple[str, str]] = []
     for cell in cells:
         matches = [m for m in COLUMN_NAMES.finditer(cell) if m.group().strip()]
