@@ -24,12 +24,13 @@ LABELS = {
     PRESENTATION: "Presentation",
     CONTRACT_START: "Contract start",
 }
-# Tried in this order: a clarification line often mentions submitting questions.
+# Tried in this order: "clarification interviews" are interviews, and a clarification line
+# often mentions submitting questions.
 KIND_WORDS = (
-    (CLARIFICATION, re.compile(r"\bclarification|\bquestions?\s+(?:must|should)\s+be\s+(?:raised|"
-                               r"submitted|received)", re.I)),
     (PRESENTATION, re.compile(r"\bpresentations?\b|\bpresent\s+to\b|\binterviews?\b|"
                               r"\bdemonstrations?\b", re.I)),
+    (CLARIFICATION, re.compile(r"\bclarification|\bquestions?\s+(?:must|should)\s+be\s+(?:raised|"
+                               r"submitted|received)", re.I)),
     (CONTRACT_START, re.compile(r"\bcontract\s+(?:start|commencement)|\bcommence|\bstart\s+date|"
                                 r"\bservice\s+(?:start|commencement)|\bgo[\s-]live", re.I)),
     (SUBMISSION, re.compile(r"\btender\s+(?:return|submission|deadline|closing)|\bsubmission\s+"

@@ -18,8 +18,15 @@ _CUE = (
     r"limit(?:ed)?\s+(?:of|to)|at\s+most|within|not\s+more\s+than|maximum\s+of|limit:"
 )
 LIMIT_PATTERNS = (
-    # "maximum 500 words", "no more than 2 sides of A4", "limited to 4,000 characters"
-    re.compile(rf"\b(?:{_CUE})\s*(?:of\s+)?(?:a\s+total\s+of\s+)?{_NUMBER}\s*{_UNIT}\b", re.I),
+    # "maximum 500 words", "no more than 2 sides of A4", "limited to 4,000 characters",
+    # "maximum response length: 2 pages", "up to a maximum of 500 words"
+    re.compile(
+        rf"\b(?:{_CUE})(?:\s+(?:a|an|the|of|total|maximum|response|answer|length|in)){{0,4}}"
+        rf"\s*[:\-]?\s*{_NUMBER}\s*{_UNIT}\b",
+        re.I,
+    ),
+    # "(500 words)" standing alone in brackets after a question
+    re.compile(rf"\(\s*{_NUMBER}\s*{_UNIT}\s*(?:max(?:imum)?)?\s*\)", re.I),
     # "500 word limit", "500 words maximum", "4000 characters including spaces"
     re.compile(
         rf"\b{_NUMBER}[\s-]*{_UNIT}\s*(?:\(?max(?:imum)?\)?|limit|in\s+total|"

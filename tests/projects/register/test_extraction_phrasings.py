@@ -43,6 +43,11 @@ def document(*pages: list[str | Block]) -> ParsedDocument:
         ("Your response must not exceed 300 words.", (300, "words")),
         ("Responses are limited to 2,500 characters.", (2500, "characters")),
         ("Page limit: 4", (4, "pages")),
+        ("What is your approach to safeguarding? (500 words)", (500, "words")),
+        ("Maximum response length: 2 pages.", (2, "pages")),
+        ("Up to a maximum of 300 words.", (300, "words")),
+        ("Response limit: 1 side of A4", (1, "pages")),
+        ("Answers should be no longer than 750 words.", (750, "words")),
     ],
 )
 def test_limits_are_read_in_every_phrasing(text: str, limit: tuple[int, str]) -> None:
@@ -114,7 +119,7 @@ def test_key_dates_are_found_in_sentences_and_timetables() -> None:
         "Tenders must be returned no later than 12:00 noon on 14 March 2027.",
         "Activity | Date",
         "Clarification deadline | 28/02/2027",
-        "Presentations and interviews | Monday 3rd May 2027 at 10:00",
+        "Clarification interviews | Monday 3rd May 2027 at 10:00",
         "Contract start | 2027-10-01",
         "ISO 9001 certificate - expiry date: 15/09/2026",
     ]))  # fmt: skip
