@@ -36,6 +36,8 @@ CONFIDENCE_NUMBERED = 0.8
 CONFIDENCE_QUESTION = 0.7
 CONFIDENCE_OBLIGATION = 0.55
 MAX_TEXT = 10_000
+MAX_REFERENCE = 50  # Question.reference
+MAX_SECTION = 300  # Question.section
 
 
 def extract(parsed: ParsedDocument) -> Extraction:
@@ -65,11 +67,11 @@ def _from_unit(unit: Unit) -> ExtractedItem | None:
     else:
         confidence = CONFIDENCE_QUESTION if kind == QUESTION else CONFIDENCE_OBLIGATION
     return ExtractedItem(
-        reference=unit.reference if unit.numbered else "",
+        reference=unit.reference[:MAX_REFERENCE] if unit.numbered else "",
         text=text[:MAX_TEXT],
         kind=kind,
         page=unit.page,
-        section=unit.section[:300],
+        section=unit.section[:MAX_SECTION],
         mandatory=is_mandatory(text, kind),
         limit_value=limit[0] if limit else None,
         limit_unit=limit[1] if limit else "",
@@ -80,11 +82,11 @@ def _from_unit(unit: Unit) -> ExtractedItem | None:
 
 def _from_row(row: TableRow) -> ExtractedItem:
     return ExtractedItem(
-        reference=row.reference,
+        reference=row.reference[:MAX_REFERENCE],
         text=row.text[:MAX_TEXT],
         kind=row.kind,
         page=row.page,
-        section=row.section[:300],
+        section=row.section[:MAX_SECTION],
         mandatory=row.mandatory,
         limit_value=row.limit[0] if row.limit else None,
         limit_unit=row.limit[1] if row.limit else "",

@@ -25,7 +25,9 @@ _ANSWER_VERBS = (
 )
 INSTRUCTION = re.compile(
     rf"^(?:(?:please\s+)?(?:{_VERBS})|(?:bidders?|you|the\s+(?:bidder|supplier|tenderer))\s+"
-    rf"(?:must|should|shall|are\s+(?:asked|required)\s+to)\s+(?:{_ANSWER_VERBS}))\b",
+    rf"(?:must|should|shall|are\s+(?:asked|required)\s+to)\s+(?:{_ANSWER_VERBS}))\b"
+    # "List of abbreviations", "State aid", "Outline specification" name things, not tasks.
+    r"(?!\s+(?:of|aid|specification)\b)",
     re.I,
 )
 # An instruction after a colon or semicolon: "… is the target: explain how you will meet it."

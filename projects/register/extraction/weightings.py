@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from decimal import InvalidOperation
 
+MAX_WEIGHTING = 100  # per cent, or points out of 100
 _NUMBER = r"(?P<value>\d{1,3}(?:\.\d{1,2})?)"
 WEIGHTING_PATTERNS = (
     re.compile(
@@ -27,7 +28,8 @@ _CELL = re.compile(rf"^\s*{_NUMBER}\s*(?:%|per\s*cent|points|marks)?\s*$", re.I)
 def find_weighting(text: str) -> Decimal | None:
     """The weighting stated in ``text``, or None."""
     found = [(m.start(), m["value"]) for p in WEIGHTING_PATTERNS if (m := p.search(text))]
-    return _decimal(min(found)[1]) if found else None
+    value = _decimal(min(found)[1]) if found else None
+    return value if value is not None and value <= MAX_WEIGHTING else None
 
 
 def weighting_from_cell(cell: str) -> Decimal | None:
@@ -36,7 +38,7 @@ def weighting_from_cell(cell: str) -> Decimal | None:
     if not match:
         return find_weighting(cell)
     value = _decimal(match["value"])
-    return value if value is not None and value <= 100 else None
+    return value if value is not None and value <= MAX_WEIGHTING else None
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -161,3 +161,15 @@ def test_a_formula_looking_cell_is_read_as_text() -> None:
     assert items["T4"].text.startswith("-5% reduction")
     assert items["T4"].weighting == 10
     assert "=SUM" not in " ".join(item.text for item in items.values())
+
+
+def test_kinds_units_and_date_kinds_are_values_the_register_accepts() -> None:
+    from projects.models import KeyDate
+    from projects.models import Question
+
+    results = [extracted(form) for form in FORMS]
+    items = [item for result in results for item in result.items]
+    assert {item.kind for item in items} <= set(Question.Kind.values)
+    assert {item.limit_unit for item in items} - {""} <= set(Question.LimitUnit.values)
+    assert {d.kind for result in results for d in result.dates} <= set(KeyDate.Kind.values)
+    assert all(len(item.reference) <= 50 and item.text for item in items)

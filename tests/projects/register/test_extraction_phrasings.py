@@ -204,6 +204,8 @@ def test_information_to_bidders_is_not_an_item() -> None:
         "The Council will publish all clarification answers on the portal.",
         "Bidders may ask questions at any time before the deadline.",
         "The following requirements are assessed on a pass/fail basis.",
+        "List of appendices and forms used in this tender.",
+        "State aid rules apply to the funding of this contract.",
     ]))  # fmt: skip
     assert result.items == ()
 
