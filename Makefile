@@ -21,7 +21,8 @@ help:
 	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make bench  startup time, and the cached bid list under load (cold vs warm cache)"
 	@echo "            ingestion, a 3,000-document ingestion soak with a worker killed mid-run,"
-	@echo "            search latency and quality (nDCG@10, recall@100), chat latency"
+	@echo "            search latency and quality (nDCG@10, recall@100), chat latency,"
+	@echo "            register extraction over a 100-page tender (target <= 10 s)"
 	@echo "make stop   stop the embedded PostgreSQL and Redis"
 	@echo "make lock   recompile requirements.lock from pyproject.toml"
 
@@ -64,6 +65,7 @@ bench: install
 	$(PY) bench/search.py
 	$(PY) bench/quality.py
 	$(PY) bench/chat_latency.py
+	$(PY) bench/extraction.py
 
 stop: install
 	$(PY) manage.py embedded stop
